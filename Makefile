@@ -6,8 +6,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# The site that `make test` builds from the notebooks nbmake executed (see tests/test_site.py).
-STAGE := _build/test
+# `make test` stages a copy of the book here for nbmake to execute (nbmake skips any path
+# containing `_build`), then builds the site from it into TEST_SITE (see tests/test_site.py).
+STAGE := .test-stage
+TEST_SITE := _build/test-site
 # Seconds per cell; equals execute.timeout in _config.yml (tests/test_site.py checks).
 NB_TIMEOUT := 360
 
@@ -48,10 +50,10 @@ book: venv
 # Each notebook runs once: nbmake executes a staged copy in a fresh kernel and writes its
 # outputs there (--overwrite); the site is then built from that copy with execution off.
 test: venv
-	rm -rf $(STAGE) && mkdir -p $(STAGE)
+	rm -rf $(STAGE) $(TEST_SITE) && mkdir -p $(STAGE)
 	cp -r _config.yml _toc.yml book notebooks $(STAGE)/
 	sed -i 's/^\(\s*execute_notebooks:\s*\)cache/\1"off"/' $(STAGE)/_config.yml
-	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) $(PY) -m pytest tests $(STAGE)/notebooks \
+	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) $(PY) -m pytest tests $(STAGE)/notebooks \
 	  --nbmake --overwrite --nbmake-timeout=$(NB_TIMEOUT)
 
 bench: venv
@@ -68,4 +70,4 @@ lock:
 	  _build/lockvenv/bin/pip freeze; } > constraints.txt
 
 clean:
-	rm -rf _build
+	rm -rf _build $(STAGE)

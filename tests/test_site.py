@@ -18,6 +18,7 @@ import yaml
 pytestmark = pytest.mark.site
 REPO = Path(__file__).resolve().parents[1]
 STAGE = os.environ.get("RNNCOURSE_SITE_STAGE")
+OUTPUT = os.environ.get("RNNCOURSE_TEST_SITE")
 MATHJAX = "_static/mathjax/tex-mml-chtml.js"
 
 
@@ -36,11 +37,13 @@ def site():
     config = yaml.safe_load((stage / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "off", "the staged book must not execute"
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(stage), "-W", "-n", "--keep-going"]
+    output = Path(OUTPUT) if OUTPUT else stage
+    command = [str(jupyter_book), "build", str(stage), "-W", "-n", "--keep-going",
+               "--path-output", str(output)]
     result = subprocess.run(command, capture_output=True, text=True)
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"jupyter-book build failed:\n{log[-5000:]}"
-    return log, stage / "_build" / "html"
+    return log, output / "_build" / "html"
 
 
 def test_build_reports_zero_warnings(site):
