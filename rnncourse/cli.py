@@ -1,0 +1,200 @@
+"""Command line: ``python -m rnncourse fetch-data [--from PATH] [--force]`` and ``... doctor``.
+
+``fetch-data`` puts the IMDB reviews into the cache (see ``rnncourse.data``); ``doctor`` checks
+that this computer is ready for the course, one ``[ok]`` or ``[FAIL]`` line per check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+
+from rnncourse import data
+
+Check = tuple[bool, str, str]  # (passed, what was found, how to fix it)
+PACKAGES = (  # (name on PyPI, module to import)
+    ("numpy", "numpy"),
+    ("tensorflow", "tensorflow"),
+    ("keras", "keras"),
+    ("matplotlib", "matplotlib"),
+    ("scikit-learn", "sklearn"),
+    ("jupytext", "jupytext"),
+)
+INSTALL_FIX = "pip install -r requirements.txt (in the course's virtual environment)"
+KERNEL_FIX = "python -m ipykernel install --sys-prefix --name python3 (with the course's Python)"
+ENVIRONMENT_HELP = """\
+environment variables:
+  RNNCOURSE_DATA_DIR  the cache folder (default: $XDG_CACHE_HOME/rnncourse or ~/.cache/rnncourse)
+  RNNCOURSE_IMDB      a local IMDB archive or aclImdb folder, used instead of the cache
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command in ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rnncourse",
+        description="Helpers for the course"
+        " 'Recurrent neural networks, from the equations to Keras'.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    fetch = commands.add_parser(
+        "fetch-data",
+        help="download or import the IMDB reviews into the cache",
+        description="Download the IMDB movie reviews (84 MB, checksum verified) into the cache, or"
+        " import a local copy with --from, check that all 50,000 labeled reviews are there and"
+        " say where they are. The notebooks then load them without a network.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fetch.add_argument("--from", dest="source", metavar="PATH",
+                       help="a local .tar.gz archive (aclImdb_v1.tar.gz or a repacked copy) or an"
+                       " extracted aclImdb folder, imported instead of downloading")
+    fetch.add_argument("--force", action="store_true",
+                       help="download or extract again even if the data is already in the cache")
+    fetch.set_defaults(run=_fetch_data)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check that this computer is ready for the course",
+        description="Check Python, the libraries, CPU and GPU, the IMDB data and the Jupyter"
+        " kernel; print one [ok] or [FAIL] line per check, with a fix for each failure."
+        " Exit status 0 only if every check passes.",
+    )
+    doctor.set_defaults(run=_doctor)
+    return parser
+
+
+def _fetch_data(args: argparse.Namespace) -> int:
+    """Fetch or import the IMDB data; print where it is, or the error without a traceback."""
+    try:
+        if args.source:
+            folder = data.import_imdb(args.source, force=args.force)
+        else:
+            folder = data.fetch_imdb(force=args.force)
+    except data.ImdbDataError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    per_split = 2 * data.REVIEWS_PER_FOLDER
+    print(f"IMDB data ready: {per_split:,} training and {per_split:,} test reviews"
+          f" (half positive, half negative) in {folder}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """Print one line per check; return 0 if all passed, else 1."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is imported
+    checks: list[Callable[[], Check]] = [_check_python]
+    checks += [lambda name=name, module=module: _check_package(name, module)
+               for name, module in PACKAGES]
+    checks += [_check_cpus, _check_gpus, _check_imdb, _check_kernel]
+    failures = 0
+    for check in checks:
+        passed, found, fix = check()
+        failures += not passed
+        print(f"[ok]   {found}" if passed else f"[FAIL] {found}. Fix: {fix}", flush=True)
+    print("All checks passed." if not failures else f"{failures} check(s) failed.")
+    return 0 if not failures else 1
+
+
+def _check_python() -> Check:
+    found = f"Python {platform.python_version()} ({sys.executable})"
+    if sys.version_info >= (3, 10):
+        return True, found, ""
+    return False, f"{found}: the course needs Python 3.10 or newer", "install Python 3.10+ and" \
+        " recreate the virtual environment"
+
+
+def _check_package(name: str, module: str) -> Check:
+    try:
+        with _quiet_stderr():  # TensorFlow logs to stderr while it loads
+            version = getattr(importlib.import_module(module), "__version__", "(no version)")
+    except Exception as err:  # a broken install can fail in many ways
+        return False, f"{name} cannot be imported ({type(err).__name__}: {err})", INSTALL_FIX
+    if module == "keras" and not version.startswith("3."):
+        return False, f"keras {version}: the course needs Keras 3", INSTALL_FIX
+    return True, f"{name} {version}", ""
+
+
+def _check_cpus() -> Check:
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return True, f"CPU: {count} core(s) available", ""
+
+
+def _check_gpus() -> Check:
+    try:
+        with _quiet_stderr():
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+    except Exception as err:
+        return False, f"GPU: TensorFlow could not list devices ({err})", INSTALL_FIX
+    if not gpus:
+        return True, "GPU: none seen by TensorFlow, which is fine: every notebook runs on CPU", ""
+    return True, f"GPU: {len(gpus)} seen by TensorFlow ({', '.join(g.name for g in gpus)})", ""
+
+
+def _check_imdb() -> Check:
+    try:
+        where = data.describe_imdb()
+    except data.ImdbDataError as err:
+        return False, f"IMDB data: {err}", "see the message above"
+    if where is None:
+        return False, f"IMDB data: not found in {data.data_dir()} and RNNCOURSE_IMDB is not set", \
+            "python -m rnncourse fetch-data (downloads 84 MB), or fetch-data --from PATH"
+    return True, f"IMDB data: {where}", ""
+
+
+def _check_kernel() -> Check:
+    """The ``python3`` Jupyter kernel exists and its Python can import rnncourse."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    except ImportError as err:
+        return False, f"Jupyter: jupyter_client cannot be imported ({err})", INSTALL_FIX
+    try:
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        return False, "Jupyter kernel python3 is not registered", KERNEL_FIX
+    python = spec.argv[0]
+    if python in {"python", "python3", "python%d.%d" % sys.version_info[:2]}:
+        python = sys.executable  # jupyter_client starts such kernels with its own Python
+    try:
+        command = [python, "-c", "import rnncourse"]
+        result = subprocess.run(command, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return False, f"Jupyter kernel python3 ({spec.resource_dir}) cannot start {python}" \
+            f" ({err})", KERNEL_FIX
+    if result.returncode != 0:
+        return False, f"Jupyter kernel python3 ({spec.resource_dir}) runs {python}, which cannot" \
+            " import rnncourse", KERNEL_FIX
+    return True, f"Jupyter kernel python3 runs {python}, which imports rnncourse", ""
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to a temporary file: C++ libraries log there directly."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
