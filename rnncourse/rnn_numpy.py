@@ -1,6 +1,6 @@
 """A simple recurrent network (Elman RNN) in NumPy, written from the equations.
 
-Batch first, row vectors, float64. With ``x_t: (batch, features)``::
+Batch first, row vectors, float64 by default. With ``x_t: (batch, features)``::
 
     h_t = tanh(x_t @ W_xh + h_{t-1} @ W_hh + b_h)    # state,  (batch, units)
     y_t = h_t @ W_hy + b_y                           # output, (batch, outputs)
@@ -11,8 +11,12 @@ page. Keras names (``SimpleRNN.get_weights()`` order): ``W_xh (features, units)`
 ``bias``; ``W_hy (units, outputs)`` and ``b_y (outputs,)`` are the kernel and bias
 of a ``Dense`` readout layer.
 
-Later chapters add backpropagation through time, training and an LSTM step to
-this module; they reuse :func:`rnn_step` and the input checks below.
+Chapter 2 adds backpropagation through time (:func:`rnn_backward`), the mean
+squared error (:func:`mse_loss`) and gradient clipping (:func:`clip_by_global_norm`);
+``train_numpy`` holds the optimizers and the training loop.
+
+float32 arrays stay float32 (the speed benchmark uses them); anything else is
+converted to float64.
 """
 
 import numpy as np
@@ -72,9 +76,15 @@ def _check_finite(name, array):
         raise ValueError(f"{name} must be finite; it contains NaN or inf")
 
 
+def _as_float(array):
+    """array as float64, or as float32 if it already is float32."""
+    array = np.asarray(array)
+    return array if array.dtype == np.float32 else np.asarray(array, dtype=np.float64)
+
+
 def _check_x(x, params):
-    """x as a float64 array (batch, time, features) that matches W_xh; raise ValueError."""
-    x = np.asarray(x, dtype=np.float64)
+    """x as a float array (batch, time, features) that matches W_xh; raise ValueError."""
+    x = _as_float(x)
     if x.ndim != 3:
         raise ValueError(f"x must be 3-D (batch, time, features); got shape {x.shape}")
     if x.shape[1] == 0:
@@ -88,11 +98,11 @@ def _check_x(x, params):
     return x
 
 
-def _check_state(name, state, shape):
-    """state as a float64 array of the given shape, zeros if None; raise ValueError."""
+def _check_state(name, state, shape, dtype=np.float64):
+    """state as a float array of the given shape, zeros if None; raise ValueError."""
     if state is None:
-        return np.zeros(shape)
-    state = np.asarray(state, dtype=np.float64)
+        return np.zeros(shape, dtype=dtype)
+    state = _as_float(state)
     if state.shape != shape:
         raise ValueError(f"{name} must be (batch, units) = {shape}; got {state.shape}")
     _check_finite(name, state)
@@ -148,9 +158,10 @@ def rnn_forward(x, params, h0=None, mask=None):
     x = _check_x(x, params)  # (batch, time, features)
     batch_size, seq_len, _ = x.shape
     num_units = params["W_hh"].shape[0]
-    h_prev = _check_state("h0", h0, (batch_size, num_units))  # (batch, units)
+    h_prev = _check_state("h0", h0, (batch_size, num_units), x.dtype)  # (batch, units)
     mask = _check_mask(mask, (batch_size, seq_len))  # (batch, time) or None
-    h = np.empty((batch_size, seq_len, num_units))  # (batch, time, units)
+    dtype = np.result_type(x, h_prev, params["W_hh"])
+    h = np.empty((batch_size, seq_len, num_units), dtype=dtype)  # (batch, time, units)
     for t in range(seq_len):
         h_t = rnn_step(x[:, t], h_prev, params)  # (batch, units)
         if mask is not None:
@@ -172,8 +183,158 @@ def rnn_outputs(h, params):
     Returns:
         y: (batch, time, outputs).
     """
-    h = np.asarray(h, dtype=np.float64)
+    h = _as_float(h)
     num_units = params["W_hy"].shape[0]
     if h.ndim != 3 or h.shape[2] != num_units:
         raise ValueError(f"h must be 3-D (batch, time, units={num_units}); got {h.shape}")
     return h @ params["W_hy"] + params["b_y"]  # (batch, time, outputs)
+
+
+def _check_array(name, array, shape, axes):
+    """array as a finite float array of the given shape; axes names the shape in the error."""
+    array = _as_float(array)
+    if array.shape != shape:
+        raise ValueError(f"{name} must be {axes} = {shape}; got {array.shape}")
+    _check_finite(name, array)
+    return array
+
+
+def _is_positive_number(value):
+    """True for a finite real number > 0 (not a bool, string or array)."""
+    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    return real and bool(np.isfinite(value)) and value > 0
+
+
+def _check_truncate(truncate):
+    if truncate is None:
+        return None
+    if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
+        raise ValueError(f"truncate must be None (full BPTT) or an integer >= 1; got {truncate!r}")
+    return int(truncate)
+
+
+def _step_back(grads, dh, t, x, h, h_start, params):
+    """Back through step t, given dh = dLoss/dh_t: add the step's terms to grads, return dh_next.
+
+    dh_next is dLoss/dh_{t-1} through this step. Small products, one step at a time: as fast
+    as one large product over all steps on a quiet machine, and steadier on a busy one,
+    where the large products' BLAS threads stall (see benchmarks/bptt_speed.py).
+    """
+    h_prev = h[:, t - 1] if t > 0 else h_start  # (batch, units)
+    dh_raw = dh * (1.0 - h[:, t] * h[:, t])  # (batch, units): through tanh, w.r.t. z_t
+    grads["W_xh"] += x[:, t].T @ dh_raw  # (features, units)
+    grads["W_hh"] += h_prev.T @ dh_raw  # (units, units)
+    grads["b_h"] += dh_raw.sum(axis=0)  # (units,)
+    grads["x"][:, t] += dh_raw @ params["W_xh"].T  # (batch, features)
+    return dh_raw @ params["W_hh"].T  # (batch, units): on to h_{t-1}
+
+
+def _bptt_full(grads, x, h, h_start, dy, params):
+    """Every loss back through every step; dh_next carries the gradient from step t+1."""
+    dh_next = np.zeros_like(h_start)  # (batch, units): nothing comes after the last step
+    for t in reversed(range(x.shape[1])):
+        dh = dy[:, t] @ params["W_hy"].T + dh_next  # (batch, units): total dLoss/dh_t
+        dh_next = _step_back(grads, dh, t, x, h, h_start, params)  # (batch, units)
+    grads["h0"] += dh_next  # (batch, units)
+
+
+def _bptt_truncated(grads, x, h, h_start, dy, params, truncate):
+    """The loss at step t back through steps t, ..., t-truncate+1 only."""
+    for t in reversed(range(x.shape[1])):  # the loss at step t ...
+        dh = dy[:, t] @ params["W_hy"].T  # (batch, units)
+        for s in range(t, max(t - truncate, -1), -1):  # ... goes back at most `truncate` steps
+            dh = _step_back(grads, dh, s, x, h, h_start, params)  # (batch, units): to h_{s-1}
+        if t < truncate:  # the chain went through step 0, whose input is h0
+            grads["h0"] += dh  # (batch, units)
+
+
+def rnn_backward(x, h, params, dy, h0=None, truncate=None):
+    """Backpropagation through time for y = rnn_outputs(rnn_forward(x, params, h0), params).
+
+    Going back from the last step, with dh_next the gradient arriving at h_t from step t+1::
+
+        dh = dy_t @ W_hy.T + dh_next;  dh_raw = dh * (1 - h_t**2);  dh_next = dh_raw @ W_hh.T
+
+    and dW_xh, dW_hh, db_h are sums over t of x_t^T dh_raw, h_{t-1}^T dh_raw and dh_raw,
+    accumulated in the same loop.
+
+    Truncated BPTT, ``truncate=k`` (steps numbered 1..time): the loss at step t sends its
+    gradient back through steps t, t-1, ..., t-k+1 only, that is, to the states
+    h_t, ..., h_{t-k+1} and the inputs x_t, ..., x_{t-k+1}; it reaches h0 only if t <= k.
+    Equivalently, this is the exact gradient of sum_t loss_t where, for t > k, loss_t is
+    computed from h_{t-k} held constant. ``truncate >= time`` is full BPTT.
+
+    Args:
+        x: (batch, time, features) inputs.
+        h: (batch, time, units) states from :func:`rnn_forward` (same x, params, h0;
+            no mask: masked steps are not supported here).
+        params: dict from :func:`init_params`.
+        dy: (batch, time, outputs) dLoss/dy; many-to-one: zeros except the last step.
+        h0: (batch, units) initial state used in the forward pass; zeros if None.
+        truncate: None for full BPTT, or an integer k >= 1 (see above).
+
+    Returns:
+        dict with the gradient of every parameter (same keys and shapes as ``params``),
+        plus ``"x"`` (batch, time, features) and ``"h0"`` (batch, units).
+
+    Raises:
+        ValueError: bad x (as :func:`rnn_forward`), h, dy or h0 of the wrong shape or
+            not finite, or truncate not None and not an integer >= 1.
+    """
+    x = _check_x(x, params)  # (batch, time, features)
+    batch_size, seq_len, _ = x.shape
+    num_units, num_outputs = params["W_hy"].shape
+    h = _check_array("h", h, (batch_size, seq_len, num_units), "(batch, time, units)")
+    dy = _check_array("dy", dy, (batch_size, seq_len, num_outputs), "(batch, time, outputs)")
+    h_start = _check_state("h0", h0, (batch_size, num_units), x.dtype)  # (batch, units)
+    truncate = _check_truncate(truncate)
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    grads["W_hy"] = h.reshape(-1, num_units).T @ dy.reshape(-1, num_outputs)  # (units, outputs)
+    grads["b_y"] = dy.sum(axis=(0, 1))  # (outputs,)
+    grads["x"] = np.zeros_like(x)  # (batch, time, features)
+    grads["h0"] = np.zeros_like(h_start)  # (batch, units)
+    if truncate is None or truncate >= seq_len:
+        _bptt_full(grads, x, h, h_start, dy, params)
+    else:
+        _bptt_truncated(grads, x, h, h_start, dy, params, truncate)
+    return grads
+
+
+def mse_loss(y_pred, y_true):
+    """Mean squared error over all elements, and its gradient with respect to y_pred.
+
+    Args:
+        y_pred, y_true: arrays of the same shape, e.g. (batch, outputs) or (batch, time, outputs).
+
+    Returns:
+        (loss, dy): loss a float, dy = 2 * (y_pred - y_true) / y_pred.size, shaped like y_pred.
+    """
+    y_pred, y_true = _as_float(y_pred), _as_float(y_true)
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"y_true must have the shape of y_pred {y_pred.shape}; got {y_true.shape}")
+    if y_pred.size == 0:
+        raise ValueError("y_pred is empty; need at least one element")
+    _check_finite("y_pred", y_pred)
+    _check_finite("y_true", y_true)
+    error = y_pred - y_true  # like y_pred
+    return float(np.mean(error * error)), 2.0 * error / error.size  # float, like y_pred
+
+
+def clip_by_global_norm(grads, max_norm):
+    """Rescale every gradient by max_norm / norm when the global norm exceeds max_norm.
+
+    norm = sqrt(sum of the squares of every element of every array in ``grads``), as in
+    ``tf.clip_by_global_norm``. Pass only the parameter gradients (not ``"x"``/``"h0"``).
+
+    Returns:
+        (clipped, norm): a new dict with the same keys and shapes (values unchanged when
+        norm <= max_norm), and the global norm before clipping as a float.
+    """
+    if not _is_positive_number(max_norm):
+        raise ValueError(f"max_norm must be a positive finite number; got {max_norm!r}")
+    arrays = {name: _as_float(grad) for name, grad in grads.items()}
+    for name, grad in arrays.items():
+        _check_finite(f"grads[{name!r}]", grad)
+    norm = float(np.sqrt(sum(np.sum(grad * grad) for grad in arrays.values())))
+    scale = max_norm / max(norm, max_norm)  # 1.0 when norm <= max_norm
+    return {name: grad * scale for name, grad in arrays.items()}, norm

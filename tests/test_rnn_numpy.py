@@ -240,3 +240,351 @@ def test_shapes_bounds_and_causality(
     assert np.all(np.abs(h) < 1)  # tanh range
     # Causality: h_t depends on x_1..x_t only, so later inputs cannot change it.
     np.testing.assert_array_equal(h, h_long[:, :seq_len])
+
+
+# ================================================================ backward pass
+#
+# Reference answers: central finite differences of the loss, Keras (tf.GradientTape
+# through SimpleRNN + Dense with the same weights), tf.clip_by_global_norm.
+#
+# Relative error of a computed gradient a against a reference n (arrays of one shape):
+#     rel_error(a, n) = max|a - n| / max(|a| + |n|)     (0 when both are zero)
+# Central differences with step FD_STEP in float64 have a truncation error ~ step**2
+# and a rounding error ~ 1e-16 / step, both ~1e-10 relative here; a bug is O(1).
+FD_STEP = 1e-6
+FD_RTOL = 1e-7
+TF_RTOL = 1e-12  # Keras/TensorFlow in float64: same operations, other summation order
+
+
+def rel_error(a, n):
+    scale = np.max(np.abs(a) + np.abs(n))
+    return 0.0 if scale == 0 else float(np.max(np.abs(a - n)) / scale)
+
+
+def numerical_grads(loss, arrays):
+    """Central differences of loss(arrays) with respect to every entry of every array."""
+    grads = {}
+    for name, array in arrays.items():
+        grads[name] = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + FD_STEP
+            loss_plus = loss(arrays)
+            array[index] = original - FD_STEP
+            loss_minus = loss(arrays)
+            array[index] = original
+            grads[name][index] = (loss_plus - loss_minus) / (2 * FD_STEP)
+    return grads
+
+
+def linear_loss(arrays, dy):
+    """sum(dy * y) for y = rnn_outputs(rnn_forward(x, params, h0)): its gradient w.r.t. y is dy."""
+    params = {name: arrays[name] for name in rnn_numpy.PARAM_NAMES}
+    h = rnn_numpy.rnn_forward(arrays["x"], params, h0=arrays["h0"])
+    return float(np.sum(dy * rnn_numpy.rnn_outputs(h, params)))
+
+
+def truncated_linear_loss(arrays, dy, truncate, h_held):
+    """Slow reference for truncated BPTT, written from the definition.
+
+    sum_t sum(dy_t * y_t), where y_t (0-based t) is computed by running the recurrence
+    over steps t-truncate+1, ..., t only, starting from the constant h_held[:, t-truncate]
+    (states of the unperturbed forward pass, so no gradient flows into them); a loss with
+    t < truncate starts from h0 at step 0, as in the full network.
+    """
+    params = {name: arrays[name] for name in rnn_numpy.PARAM_NAMES}
+    x, total = arrays["x"], 0.0
+    for t in range(x.shape[1]):
+        first = max(t - truncate + 1, 0)
+        h_t = arrays["h0"] if first == 0 else h_held[:, first - 1]
+        for s in range(first, t + 1):
+            h_t = rnn_numpy.rnn_step(x[:, s], h_t, params)
+        total += np.sum(dy[:, t] * (h_t @ params["W_hy"] + params["b_y"]))
+    return float(total)
+
+
+def random_problem(batch_size, seq_len, num_features, num_units, num_outputs, seed, many_to_one):
+    """Parameters with nonzero biases, x, a nonzero h0 and a random dy."""
+    rng = np.random.default_rng(seed)
+    params = make_params(num_features, num_units, num_outputs, seed)
+    x = rng.normal(size=(batch_size, seq_len, num_features))
+    h0 = np.tanh(rng.normal(size=(batch_size, num_units)))
+    dy = rng.normal(size=(batch_size, seq_len, num_outputs))
+    if many_to_one:
+        dy[:, :-1] = 0.0
+    return params, x, h0, dy
+
+
+@pytest.mark.parametrize("many_to_one", [False, True], ids=["many-to-many", "many-to-one"])
+@pytest.mark.parametrize("truncate", [None, 1, 2, 4, 6, 9])
+def test_backward_matches_finite_differences(many_to_one, truncate):
+    """Every parameter, x and h0; truncated gradients against their own definition."""
+    params, x, h0, dy = random_problem(2, 6, 3, 4, 2, seed=10, many_to_one=many_to_one)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    grads = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0, truncate=truncate)
+    arrays = dict(params, x=x.copy(), h0=h0.copy())
+    if truncate is None:
+        numeric = numerical_grads(lambda a: linear_loss(a, dy), arrays)
+    else:
+        numeric = numerical_grads(lambda a: truncated_linear_loss(a, dy, truncate, h), arrays)
+    assert set(grads) == set(arrays)
+    for name, expected in numeric.items():
+        assert grads[name].shape == expected.shape
+        assert rel_error(grads[name], expected) <= FD_RTOL, name
+
+
+def test_truncated_reference_is_the_full_loss_when_truncate_covers_the_sequence():
+    params, x, h0, dy = random_problem(2, 5, 3, 4, 2, seed=11, many_to_one=False)
+    arrays = dict(params, x=x, h0=h0)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    full = linear_loss(arrays, dy)
+    assert truncated_linear_loss(arrays, dy, 5, h) == pytest.approx(full, rel=1e-14)
+    assert truncated_linear_loss(arrays, dy, 2, h) == pytest.approx(full, rel=1e-14)  # value only
+
+
+def test_truncation_changes_the_recurrent_gradient():
+    """A check that the truncated tests above can fail: k=1 differs from full BPTT."""
+    params, x, h0, dy = random_problem(2, 6, 3, 4, 2, seed=12, many_to_one=False)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    full = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0)
+    short = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0, truncate=1)
+    assert rel_error(short["W_hh"], full["W_hh"]) > 1e-3
+    np.testing.assert_array_equal(short["W_hy"], full["W_hy"])  # the readout is not recurrent
+    np.testing.assert_array_equal(short["b_y"], full["b_y"])
+
+
+def keras_gradients(params, x, h0, dy):
+    """Gradients of sum(dy * y) through Keras SimpleRNN + Dense (float64) with GradientTape."""
+    import tensorflow as tf
+
+    seq_len, num_features = x.shape[1:]
+    num_units, num_outputs = params["W_hy"].shape
+    rnn = keras.layers.SimpleRNN(num_units, return_sequences=True, dtype="float64")
+    dense = keras.layers.Dense(num_outputs, dtype="float64")
+    dense(rnn(keras.Input(shape=(seq_len, num_features), dtype="float64")))  # builds the weights
+    rnn.set_weights([params["W_xh"], params["W_hh"], params["b_h"]])
+    dense.set_weights([params["W_hy"], params["b_y"]])
+    x_var, h0_var = tf.Variable(x), tf.Variable(h0)
+    weights = rnn.trainable_weights + dense.trainable_weights  # kernel, recurrent, bias, W, b
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(dy * dense(rnn(x_var, initial_state=[h0_var])))
+    grads = tape.gradient(loss, [w.value for w in weights] + [x_var, h0_var])
+    names = list(rnn_numpy.PARAM_NAMES) + ["x", "h0"]
+    return {name: grad.numpy() for name, grad in zip(names, grads)}
+
+
+def test_backward_matches_keras_gradient_tape():
+    params, x, h0, dy = random_problem(3, 12, 3, 5, 2, seed=13, many_to_one=False)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    ours = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0)
+    theirs = keras_gradients(params, x, h0, dy)
+    for name in theirs:
+        assert rel_error(ours[name], theirs[name]) <= TF_RTOL, name
+
+
+def test_backward_by_hand_one_unit():
+    """1 feature, 1 unit, 1 output, two steps, loss = y_2 (many-to-one, dy = [0, 1])."""
+    p = tiny_params()
+    x = np.array([[[1.0], [2.0]]])
+    h1 = math.tanh(0.5 * 1.0 + 0.1)
+    h2 = math.tanh(0.5 * 2.0 - 1.0 * h1 + 0.1)
+    dh2_raw = 2.0 * (1 - h2**2)  # dy_2 * W_hy through tanh
+    dh1_raw = dh2_raw * (-1.0) * (1 - h1**2)  # through W_hh = -1 and tanh
+    grads = rnn_numpy.rnn_backward(x, np.array([[[h1], [h2]]]), p, np.array([[[0.0], [1.0]]]))
+    assert grads["W_xh"][0, 0] == pytest.approx(1.0 * dh1_raw + 2.0 * dh2_raw, abs=1e-15)
+    assert grads["W_hh"][0, 0] == pytest.approx(0.0 * dh1_raw + h1 * dh2_raw, abs=1e-15)
+    assert grads["b_h"][0] == pytest.approx(dh1_raw + dh2_raw, abs=1e-15)
+    assert grads["W_hy"][0, 0] == pytest.approx(h2, abs=1e-15)
+    assert grads["b_y"][0] == pytest.approx(1.0, abs=1e-15)
+    assert grads["h0"][0, 0] == pytest.approx(dh1_raw * (-1.0), abs=1e-15)
+
+
+def test_backward_float32_stays_float32_and_is_close_to_float64():
+    params, x, h0, dy = random_problem(4, 10, 3, 6, 1, seed=14, many_to_one=True)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    grads64 = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0)
+    params32 = {name: value.astype(np.float32) for name, value in params.items()}
+    x32, h0_32, dy32 = x.astype(np.float32), h0.astype(np.float32), dy.astype(np.float32)
+    h32 = rnn_numpy.rnn_forward(x32, params32, h0=h0_32)
+    assert h32.dtype == np.float32
+    grads32 = rnn_numpy.rnn_backward(x32, h32, params32, dy32, h0=h0_32)
+    for name, grad in grads32.items():
+        assert grad.dtype == np.float32, name
+        assert rel_error(grad, grads64[name]) <= 1e-5, name  # float32 rounding, ~1e-7 per op
+
+
+# ---------------------------------------------------------------- loss
+
+
+def test_mse_loss_value_and_gradient():
+    y_pred = np.array([[1.0, 2.0], [3.0, 5.0]])
+    y_true = np.array([[1.0, 0.0], [3.0, 2.0]])
+    loss, dy = rnn_numpy.mse_loss(y_pred, y_true)
+    assert loss == (0 + 4 + 0 + 9) / 4
+    np.testing.assert_allclose(dy, 2 * (y_pred - y_true) / 4, rtol=0, atol=0)
+    numeric = numerical_grads(lambda a: rnn_numpy.mse_loss(a["y"], y_true)[0], {"y": y_pred.copy()})
+    assert rel_error(dy, numeric["y"]) <= FD_RTOL
+
+
+def test_mse_loss_matches_keras():
+    rng = np.random.default_rng(15)
+    y_pred, y_true = rng.normal(size=(2, 6, 3, 2))  # two (batch, time, outputs) arrays
+    keras_loss = keras.losses.MeanSquaredError(dtype="float64")(y_true, y_pred)
+    loss, _ = rnn_numpy.mse_loss(y_pred, y_true)
+    assert loss == pytest.approx(float(keras_loss), rel=1e-12)
+
+
+# ---------------------------------------------------------------- clipping
+
+
+def random_grads(seed, scale):
+    rng = np.random.default_rng(seed)
+    shapes = {"W_xh": (3, 4), "W_hh": (4, 4), "b_h": (4,), "W_hy": (4, 2), "b_y": (2,)}
+    return {name: scale * rng.normal(size=shape) for name, shape in shapes.items()}
+
+
+def test_clip_leaves_small_gradients_unchanged():
+    grads = random_grads(16, scale=0.01)
+    clipped, norm = rnn_numpy.clip_by_global_norm(grads, max_norm=1.0)
+    assert norm < 1.0
+    for name in grads:
+        np.testing.assert_array_equal(clipped[name], grads[name])
+
+
+def test_clip_rescales_to_max_norm_and_keeps_direction():
+    grads = random_grads(17, scale=10.0)
+    max_norm = 1.5
+    clipped, norm = rnn_numpy.clip_by_global_norm(grads, max_norm)
+    flat = np.concatenate([g.ravel() for g in grads.values()])
+    flat_clipped = np.concatenate([g.ravel() for g in clipped.values()])
+    assert norm == pytest.approx(np.linalg.norm(flat), rel=1e-14)
+    assert np.linalg.norm(flat_clipped) == pytest.approx(max_norm, rel=1e-14)
+    np.testing.assert_allclose(flat_clipped, flat * (max_norm / norm), rtol=1e-14)  # direction
+    assert grads["W_xh"] is not clipped["W_xh"]  # a new dict of new arrays; grads untouched
+
+
+@pytest.mark.parametrize("scale", [0.01, 10.0])
+def test_clip_matches_tensorflow(scale):
+    import tensorflow as tf
+
+    grads = random_grads(18, scale)
+    clipped, norm = rnn_numpy.clip_by_global_norm(grads, max_norm=1.0)
+    tf_clipped, tf_norm = tf.clip_by_global_norm([tf.constant(g) for g in grads.values()], 1.0)
+    assert norm == pytest.approx(float(tf_norm), rel=1e-14)
+    for name, tf_grad in zip(grads, tf_clipped):
+        np.testing.assert_allclose(clipped[name], tf_grad.numpy(), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("max_norm", [0.0, -1.0, np.nan, np.inf, "1"])
+def test_clip_rejects_bad_max_norm(max_norm):
+    with pytest.raises(ValueError, match="max_norm must be a positive finite number"):
+        rnn_numpy.clip_by_global_norm(random_grads(19, 1.0), max_norm)
+
+
+def test_clip_rejects_nan_gradient():
+    grads = random_grads(20, 1.0)
+    grads["b_h"][1] = np.nan
+    with pytest.raises(ValueError, match="b_h.*finite"):
+        rnn_numpy.clip_by_global_norm(grads, 1.0)
+
+
+# ---------------------------------------------------------------- backward: bad input
+
+
+H_MESSAGE = r"h must be \(batch, time, units\)"
+
+
+def _bad_backward_inputs():
+    batch, time, units, outputs = 2, 3, 5, 2  # x is (2, 3, 4), params from init_params(4, 5, 2)
+    h, dy = np.zeros((batch, time, units)), np.zeros((batch, time, outputs))
+    nan_dy = dy.copy()
+    nan_dy[0, 0, 0] = np.nan
+    return [
+        pytest.param({"h": np.zeros((batch, time, 6))}, H_MESSAGE, id="h-units"),
+        pytest.param({"h": np.zeros((batch, units))}, H_MESSAGE, id="h-2d"),
+        pytest.param({"dy": np.zeros((batch, outputs))}, r"dy must be \(batch, time, outputs\)",
+                     id="dy-2d"),
+        pytest.param({"dy": np.zeros((batch, time, 3))}, "dy must be", id="dy-outputs"),
+        pytest.param({"dy": nan_dy}, "dy must be finite", id="dy-nan"),
+        pytest.param({"h0": np.zeros((batch, 4))}, "h0 must be", id="h0"),
+        pytest.param({"truncate": 0}, "truncate must be", id="truncate-0"),
+        pytest.param({"truncate": -2}, "truncate must be", id="truncate-negative"),
+        pytest.param({"truncate": 1.5}, "truncate must be", id="truncate-float"),
+        pytest.param({"truncate": True}, "truncate must be", id="truncate-bool"),
+        pytest.param({"x": np.zeros((batch, time, 3))}, "W_xh", id="x-features"),
+    ]
+
+
+@pytest.mark.parametrize("changes, message", _bad_backward_inputs())
+def test_backward_bad_input_raises_value_error(changes, message):
+    params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
+    args = {"x": np.zeros((2, 3, 4)), "h": np.zeros((2, 3, 5)), "dy": np.zeros((2, 3, 2))}
+    args.update(changes)
+    with pytest.raises(ValueError, match=message):
+        rnn_numpy.rnn_backward(params=params, **args)
+
+
+@pytest.mark.parametrize(
+    "y_pred, y_true, message",
+    [
+        (np.zeros((2, 3)), np.zeros((3, 2)), "y_true must have the shape"),
+        (np.zeros((0, 1)), np.zeros((0, 1)), "empty"),
+        (np.full((2, 1), np.inf), np.zeros((2, 1)), "y_pred must be finite"),
+        (np.zeros((2, 1)), np.full((2, 1), np.nan), "y_true must be finite"),
+    ],
+)
+def test_mse_loss_bad_input(y_pred, y_true, message):
+    with pytest.raises(ValueError, match=message):
+        rnn_numpy.mse_loss(y_pred, y_true)
+
+
+# ---------------------------------------------------------------- backward: properties
+
+problem_shapes = dict(
+    batch_size=st.integers(1, 3),
+    seq_len=st.integers(1, 7),
+    num_features=st.integers(1, 3),
+    num_units=st.integers(1, 5),
+    num_outputs=st.integers(1, 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(truncate=st.integers(1, 9), **problem_shapes)
+def test_gradient_shapes_and_full_truncation(
+    truncate, batch_size, seq_len, num_features, num_units, num_outputs, seed
+):
+    shape = (batch_size, seq_len, num_features, num_units, num_outputs)
+    params, x, h0, dy = random_problem(*shape, seed, many_to_one=False)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+    grads = rnn_numpy.rnn_backward(x, h, params, dy, h0=h0, truncate=truncate)
+    for name in rnn_numpy.PARAM_NAMES:
+        assert grads[name].shape == params[name].shape
+    assert grads["x"].shape == x.shape and grads["h0"].shape == h0.shape
+    # The truncated loop with a window that covers the sequence is full BPTT.
+    full, covering = ({name: np.zeros_like(g) for name, g in grads.items()} for _ in range(2))
+    rnn_numpy._bptt_full(full, x, h, h0, dy, params)
+    rnn_numpy._bptt_truncated(covering, x, h, h0, dy, params, seq_len + truncate - 1)
+    for name in full:
+        np.testing.assert_allclose(covering[name], full[name], rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(truncate=st.sampled_from([None, 1, 2, 3]), **problem_shapes)
+def test_gradients_are_linear_in_dy(
+    truncate, batch_size, seq_len, num_features, num_units, num_outputs, seed
+):
+    shape = (batch_size, seq_len, num_features, num_units, num_outputs)
+    params, x, h0, dy = random_problem(*shape, seed, many_to_one=False)
+    dy_other = np.random.default_rng(seed + 1).normal(size=dy.shape)
+    h = rnn_numpy.rnn_forward(x, params, h0=h0)
+
+    def backward(d):
+        return rnn_numpy.rnn_backward(x, h, params, d, h0=h0, truncate=truncate)
+
+    combined = backward(2.0 * dy - 3.0 * dy_other)
+    first, second = backward(dy), backward(dy_other)
+    for name, grad in combined.items():
+        np.testing.assert_allclose(grad, 2.0 * first[name] - 3.0 * second[name],
+                                   rtol=1e-10, atol=1e-12)
