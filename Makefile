@@ -29,7 +29,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:
 	@echo "make book   build the website, executing every notebook (_build/html/index.html)"
 	@echo "make test   everything CI checks: unit tests, every notebook (nbmake), pairing, site build"
-	@echo "make bench  run time and peak memory of every notebook -> benchmarks/results.{json,md}"
+	@echo "make bench  run time and peak memory of every notebook, and the speed goals -> benchmarks/"
 	@echo "make sync   regenerate each notebook's .ipynb/.md twin after editing one of them"
 	@echo "make lock   re-pin constraints.txt from requirements.txt in a fresh venv"
 
@@ -56,8 +56,10 @@ test: venv
 	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) $(PY) -m pytest tests $(STAGE)/notebooks \
 	  --nbmake --overwrite --nbmake-timeout=$(NB_TIMEOUT)
 
+# Notebook run times and memory, then each chapter's performance goal (see benchmarks/).
 bench: venv
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bptt_speed.py
 
 sync: venv
 	$(VENV)/bin/jupytext --sync notebooks/*.md
