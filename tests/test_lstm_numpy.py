@@ -276,9 +276,12 @@ def test_shapes_bounds_and_causality(
     assert h.shape == c.shape == (batch_size, seq_len, num_units)
     assert np.all(np.abs(h) <= 1)  # h = o * tanh(c) with o in (0, 1)
     assert np.all(np.abs(h) <= np.abs(np.tanh(c)))
-    # |c_t| <= f |c_{t-1}| + i |c~| < |c_{t-1}| + 1, so |c_t| < |c_0| + t.
+    # |c_t| <= f |c_{t-1}| + i |c~| <= |c_{t-1}| + 1, so |c_t| <= |c_0| + t.
+    # With saturated gates (f = i = 1.0 in float64) the bound is met with
+    # equality, so allow the rounding of the t additions that reach it.
     steps = np.arange(1, seq_len + 1)[None, :, None]  # (1, time, 1)
-    assert np.all(np.abs(c) <= np.abs(c0)[:, None] + steps)
+    bound = np.abs(c0)[:, None] + steps
+    assert np.all(np.abs(c) <= bound * (1 + 4 * steps * np.finfo(float).eps))
     # Causality: the states after step t depend on x_1..x_t only.
     np.testing.assert_array_equal(h, h_long[:, :seq_len])
     np.testing.assert_array_equal(c, c_long[:, :seq_len])
