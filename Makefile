@@ -12,6 +12,11 @@ STAGE := .test-stage
 TEST_SITE := _build/test-site
 # Seconds per cell; equals execute.timeout in _config.yml (tests/test_site.py checks).
 NB_TIMEOUT := 360
+# axe-core (npm registry, pinned in tests/browser/package-lock.json) for tests/test_browser.py.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+# The browser test runs after the site build in tests/test_site.py (conftest.py keeps the
+# command-line order among the `site` tests), so it goes last on the command line.
+UNIT_TESTS := $(filter-out tests/test_browser.py,$(sort $(wildcard tests/test_*.py)))
 
 # Offline data for tests and CI: the labeled IMDB archive beside the repository.
 SHARED_IMDB := $(abspath ../shared/datasets/aclImdb_v1_labeled.tar.gz)
@@ -24,11 +29,12 @@ endif
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv book test bench sync lock clean
+.PHONY: help venv browser-deps book test bench sync lock clean
 
 help:
 	@echo "make book   build the website, executing every notebook (_build/html/index.html)"
-	@echo "make test   everything CI checks: unit tests, every notebook (nbmake), pairing, site build"
+	@echo "make test   everything CI checks: unit tests, every notebook (nbmake), pairing, site build,"
+	@echo "            every page in headless Chromium (links, math, images, launch buttons, axe-core)"
 	@echo "make bench  run time and peak memory of every notebook, and the speed goals -> benchmarks/"
 	@echo "make sync   regenerate each notebook's .ipynb/.md twin after editing one of them"
 	@echo "make lock   re-pin constraints.txt from requirements.txt in a fresh venv"
@@ -43,17 +49,28 @@ $(INSTALLED): requirements.txt constraints.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
 	touch $@
 
+# npm ci installs exactly the locked axe-core; without npm the browser test skips (fails on CI).
+browser-deps: $(AXE)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: tests/test_browser.py cannot run axe-core (apt-get install npm)"; fi
+
 book: venv
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The course website: $(abspath _build/html/index.html)"
 
 # Each notebook runs once: nbmake executes a staged copy in a fresh kernel and writes its
 # outputs there (--overwrite); the site is then built from that copy with execution off.
-test: venv
-	rm -rf $(STAGE) $(TEST_SITE) && mkdir -p $(STAGE)
+# The landing page includes benchmarks/results.md (the measured run times), so it is staged too.
+test: venv browser-deps
+	rm -rf $(STAGE) $(TEST_SITE) && mkdir -p $(STAGE)/benchmarks
 	cp -r _config.yml _toc.yml book notebooks $(STAGE)/
+	cp benchmarks/results.md $(STAGE)/benchmarks/
 	sed -i 's/^\(\s*execute_notebooks:\s*\)cache/\1"off"/' $(STAGE)/_config.yml
-	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) $(PY) -m pytest tests $(STAGE)/notebooks \
+	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) $(PY) -m pytest \
+	  $(UNIT_TESTS) $(STAGE)/notebooks tests/test_browser.py \
 	  --nbmake --overwrite --nbmake-timeout=$(NB_TIMEOUT)
 
 # Notebook run times and memory, then each chapter's performance goal (see benchmarks/).

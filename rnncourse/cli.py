@@ -1,7 +1,9 @@
-"""Command line: ``python -m rnncourse fetch-data [--from PATH] [--force]`` and ``... doctor``.
+"""Command line: ``python -m rnncourse fetch-data [--from PATH] [--force]``, ``... doctor`` and
+``... hub-link --hub URL [--notebook NAME]``.
 
 ``fetch-data`` puts the IMDB reviews into the cache (see ``rnncourse.data``); ``doctor`` checks
-that this computer is ready for the course, one ``[ok]`` or ``[FAIL]`` line per check.
+that this computer is ready for the course, one ``[ok]`` or ``[FAIL]`` line per check;
+``hub-link`` prints nbgitpuller links that open the course on a JupyterHub.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from rnncourse import data
 
@@ -29,6 +33,10 @@ PACKAGES = (  # (name on PyPI, module to import)
 )
 INSTALL_FIX = "pip install -r requirements.txt (in the course's virtual environment)"
 KERNEL_FIX = "python -m ipykernel install --sys-prefix --name python3 (with the course's Python)"
+# PLACEHOLDER, as repository.url in _config.yml (tests/test_cli.py keeps them equal).
+REPOSITORY = "https://github.com/course-org/rnn-course"
+BRANCH = "main"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"  # in a clone of the repository
 ENVIRONMENT_HELP = """\
 environment variables:
   RNNCOURSE_DATA_DIR  the cache folder (default: $XDG_CACHE_HOME/rnncourse or ~/.cache/rnncourse)
@@ -78,6 +86,20 @@ def _parser() -> argparse.ArgumentParser:
         " Exit status 0 only if every check passes.",
     )
     doctor.set_defaults(run=_doctor)
+    hub = commands.add_parser(
+        "hub-link",
+        help="print nbgitpuller links that open the course on a JupyterHub",
+        description="Print links that copy (git pull) the course repository into the learner's"
+        " home folder on a JupyterHub with nbgitpuller installed, then open a notebook. Without"
+        " --notebook: the notebooks folder, then one link per notebook.",
+    )
+    hub.add_argument("--hub", required=True, metavar="URL",
+                     help="the JupyterHub's address, e.g. https://hub.example.edu")
+    hub.add_argument("--notebook", metavar="NAME",
+                     help="a notebook name or its unique start, e.g. 02d or 02d_numpy_to_keras")
+    hub.add_argument("--repo", default=REPOSITORY, help="the course repository (default: %(default)s)")
+    hub.add_argument("--branch", default=BRANCH, help="the branch to pull (default: %(default)s)")
+    hub.set_defaults(run=_hub_link)
     return parser
 
 
@@ -94,6 +116,51 @@ def _fetch_data(args: argparse.Namespace) -> int:
     per_split = 2 * data.REVIEWS_PER_FOLDER
     print(f"IMDB data ready: {per_split:,} training and {per_split:,} test reviews"
           f" (half positive, half negative) in {folder}")
+    return 0
+
+
+def hub_link(hub: str, path: str = "notebooks", repo: str = REPOSITORY,
+             branch: str = BRANCH) -> str:
+    """The nbgitpuller link that pulls ``repo`` on the JupyterHub ``hub`` and opens ``path``.
+
+    ``path`` is relative to the repository root. Same format as the book's JupyterHub button.
+    """
+    parts = urlsplit(hub)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected the hub's address like https://hub.example.edu, got {hub!r}")
+    hub = hub.rstrip("/").removesuffix("/hub")
+    folder = repo.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]  # what git clone creates
+    query = urlencode({"repo": repo, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch},
+                      safe="/")
+    return f"{hub}/hub/user-redirect/git-pull?{query}"
+
+
+def find_notebook(name: str, folder: Path = NOTEBOOKS) -> str:
+    """``notebooks/NAME.ipynb`` for a notebook name or the unique start of one."""
+    stem = Path(name).name.removesuffix(".ipynb")
+    if not folder.is_dir():  # an installed package, without the repository
+        return f"notebooks/{stem}.ipynb"
+    names = sorted(path.stem for path in folder.glob("*.ipynb"))
+    matches = [known for known in names if known == stem] or \
+        [known for known in names if known.startswith(stem)]
+    if len(matches) != 1:
+        found = "matches " + ", ".join(matches) if matches else "matches no notebook"
+        raise ValueError(f"{name!r} {found}; the notebooks are: {', '.join(names)}")
+    return f"notebooks/{matches[0]}.ipynb"
+
+
+def _hub_link(args: argparse.Namespace) -> int:
+    """Print one link (--notebook) or the folder's and every notebook's, each under its name."""
+    try:
+        if args.notebook:
+            print(hub_link(args.hub, find_notebook(args.notebook), args.repo, args.branch))
+            return 0
+        paths = ["notebooks"] + [f"notebooks/{p.name}" for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+        for path in paths:
+            print(f"{path}\n  {hub_link(args.hub, path, args.repo, args.branch)}")
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Tests for rnncourse/cli.py: `python -m rnncourse fetch-data` and `python -m rnncourse doctor`."""
+"""Tests for rnncourse/cli.py: `python -m rnncourse fetch-data`, `... doctor` and `... hub-link`."""
 
 import functools
 import subprocess
@@ -8,6 +8,7 @@ import types
 from pathlib import Path
 
 import pytest
+import yaml
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from rnncourse import cli, data
@@ -43,6 +44,7 @@ def test_python_m_rnncourse_help():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "fetch-data" in result.stdout and "doctor" in result.stdout
+    assert "hub-link" in result.stdout
     assert "RNNCOURSE_DATA_DIR" in result.stdout and "RNNCOURSE_IMDB" in result.stdout
 
 
@@ -137,3 +139,74 @@ def test_doctor_rejects_keras_2(monkeypatch):
 def test_doctor_reports_a_missing_package():
     passed, found, fix = cli._check_package("nothing", "rnncourse_no_such_module")
     assert not passed and "cannot be imported" in found and "requirements.txt" in fix
+
+
+HUB = "https://hub.example.edu"
+
+
+def test_hub_link_has_the_nbgitpuller_format():
+    link = cli.hub_link(HUB + "/hub/", "notebooks/01_the_recurrence.ipynb")
+    assert link == (
+        "https://hub.example.edu/hub/user-redirect/git-pull"
+        "?repo=https%3A//github.com/course-org/rnn-course"
+        "&urlpath=lab/tree/rnn-course/notebooks/01_the_recurrence.ipynb&branch=main"
+    )
+
+
+def test_hub_link_follows_the_repository_and_branch():
+    link = cli.hub_link(HUB, "notebooks", repo="https://gitlab.com/me/my-copy.git/", branch="dev")
+    assert "repo=https%3A//gitlab.com/me/my-copy.git/" in link
+    assert "urlpath=lab/tree/my-copy/notebooks&branch=dev" in link
+
+
+@pytest.mark.parametrize("hub", ["hub.example.edu", "ftp://hub.example.edu", "https://"])
+def test_hub_link_rejects_an_address_without_scheme_or_host(hub):
+    with pytest.raises(ValueError, match="expected the hub's address like https://"):
+        cli.hub_link(hub)
+
+
+def test_cli_repository_is_the_book_repository(repo):
+    config = yaml.safe_load((repo / "_config.yml").read_text())
+    assert (cli.REPOSITORY, cli.BRANCH) == (config["repository"]["url"],
+                                            config["repository"]["branch"])
+
+
+@pytest.mark.parametrize("name", ["02d", "02d_numpy_to_keras", "02d_numpy_to_keras.ipynb",
+                                  "notebooks/02d_numpy_to_keras.ipynb"])
+def test_find_notebook_by_name_or_unique_start(name, repo):
+    assert cli.find_notebook(name) == "notebooks/02d_numpy_to_keras.ipynb"
+    assert (repo / cli.find_notebook(name)).is_file()
+
+
+def test_find_notebook_reports_ambiguous_and_unknown_names(tmp_path):
+    for stem in ("02a_one", "02b_two"):
+        (tmp_path / f"{stem}.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="'02' matches 02a_one, 02b_two"):
+        cli.find_notebook("02", tmp_path)
+    with pytest.raises(ValueError, match="'09' matches no notebook; the notebooks are: 02a_one"):
+        cli.find_notebook("09", tmp_path)
+    assert cli.find_notebook("02b", tmp_path) == "notebooks/02b_two.ipynb"
+    assert cli.find_notebook("03_new", tmp_path / "missing") == "notebooks/03_new.ipynb"
+
+
+def test_hub_link_command_prints_one_link_per_notebook(capsys, repo):
+    assert cli.main(["hub-link", "--hub", HUB]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    notebooks = sorted(path.name for path in (repo / "notebooks").glob("*.ipynb"))
+    assert lines[0::2] == ["notebooks"] + [f"notebooks/{name}" for name in notebooks]
+    assert all(link.startswith(f"  {HUB}/hub/user-redirect/git-pull?") for link in lines[1::2])
+    assert cli.main(["hub-link", "--hub", HUB, "--notebook", "01"]) == 0
+    assert capsys.readouterr().out == cli.hub_link(HUB, "notebooks/01_the_recurrence.ipynb") + "\n"
+
+
+def test_hub_link_command_reports_errors_without_traceback(capsys):
+    assert cli.main(["hub-link", "--hub", HUB, "--notebook", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: '0' matches") and "Traceback" not in err
+    assert cli.main(["hub-link", "--hub", "hub.example.edu"]) == 1
+    assert "expected the hub's address" in capsys.readouterr().err
+
+
+def test_the_instructors_guide_shows_the_link_hub_link_prints(repo):
+    page = (repo / "book" / "instructors" / "jupyterhub.md").read_text()
+    assert cli.hub_link(HUB, cli.find_notebook("02b")) in page

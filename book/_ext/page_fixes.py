@@ -1,0 +1,43 @@
+"""Small fixes to the HTML that Jupyter Book 1.x writes; tests/test_browser.py finds each problem.
+
+- Each script is written once. Under Sphinx 7.4, sphinx-thebe and sphinx-togglebutton add their
+  inline scripts twice, and the second `const THEBE_JS_URL = ...` throws a SyntaxError in the
+  console of every page.
+- Bibliography entries are list items for assistive technology. Docutils marks them
+  `role="doc-biblioentry"`, a role that DPUB-ARIA 1.1 deprecated and that may not sit inside
+  `role="list"` (axe-core: aria-required-children, critical).
+- A collapsed code cell is named by its visible text ("Show code cell source"). myst-nb's
+  `aria-label="Toggle hidden content"` hides that text from voice control (axe-core:
+  label-content-name-mismatch, serious).
+"""
+
+BODY_FIXES = (
+    ('role="doc-biblioentry"', 'role="listitem"'),
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+)
+
+
+def script_key(script) -> tuple:
+    """What makes two script tags the same, whatever their priority (an inline script's
+    filename is None when added during the build, "" when added before it)."""
+    attributes = getattr(script, "attributes", {})
+    return getattr(script, "filename", script) or "", tuple(sorted(attributes.items()))
+
+
+def fix_page(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files") or []:
+        if script_key(script) not in seen:
+            seen.add(script_key(script))
+            unique.append(script)
+    context["script_files"] = unique
+    body = context.get("body")
+    if body:
+        for old, new in BODY_FIXES:
+            body = body.replace(old, new)
+        context["body"] = body
+
+
+def setup(app):
+    app.connect("html-page-context", fix_page)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
