@@ -1,0 +1,82 @@
+"""Tests for rnncourse/sentiment.py: masked max pooling and the pooled classifier."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnncourse import sentiment, text  # noqa: E402
+
+
+def test_masked_max_pooling_ignores_padded_steps():
+    states = np.array([[[-1.0, -2.0], [-3.0, -0.5], [0.0, 0.0]]], dtype="float32")  # (1, 3, 2)
+    mask = np.array([[True, True, False]])  # (1, 3): the last step is padding
+    pooled = sentiment.MaskedGlobalMaxPooling1D()(states, mask=mask)  # (1, 2)
+    np.testing.assert_array_equal(pooled, [[-1.0, -0.5]])  # not the padded zeros
+    np.testing.assert_array_equal(sentiment.MaskedGlobalMaxPooling1D()(states), [[0.0, 0.0]])
+
+
+def test_masked_max_pooling_gives_the_same_output_with_any_padding():
+    keras.utils.set_random_seed(0)
+    ids = keras.Input(shape=(None,), dtype="int32")
+    vectors = keras.layers.Embedding(10, 3, mask_zero=True)(ids)
+    states = keras.layers.Bidirectional(keras.layers.GRU(2, return_sequences=True))(vectors)
+    model = keras.Model(ids, sentiment.MaskedGlobalMaxPooling1D()(states))
+    review = np.array([[3, 4, 5]])  # (1, 3)
+    padded = text.pad([review[0]], 7)  # (1, 7)
+    np.testing.assert_allclose(model(review), model(padded), atol=1e-6)
+
+
+
+def test_pooled_classifier_shapes_and_parameter_count():
+    model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5)
+    assert model(np.array([[3, 4, 0], [5, 0, 0]])).shape == (2, 1)
+    gru = 3 * (6 * 5 + 5 * 5 + 2 * 5)  # one direction, Keras' reset_after=True
+    assert model.count_params() == 50 * 6 + 2 * gru + (4 * 5 + 1)
+
+
+def test_pooled_classifier_prediction_does_not_depend_on_padding():
+    keras.utils.set_random_seed(0)
+    model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5)
+    review = np.array([[7, 8, 9, 10]])  # (1, 4)
+    alone = model(review)
+    padded = model(text.pad([review[0], np.arange(1, 11)], 10))[:1]  # in a batch, padded to 10
+    np.testing.assert_allclose(alone, padded, atol=1e-6)
+
+
+def test_pooled_classifier_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="num_units=0"):
+        sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=0)
+
+
+def test_pooled_classifier_saves_and_loads(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5, dropout=0.5)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    ids = np.array([[3, 4, 5, 0]])
+    np.testing.assert_allclose(loaded(ids), model(ids), atol=1e-7)
+
+
+def test_convolution_shortener_shapes_and_mask():
+    layer = sentiment.ConvolutionShortener(filters=5, kernel_size=3, pool_size=4)
+    vectors = np.ones((2, 10, 3), dtype="float32")  # (batch, time, dim)
+    mask = np.arange(10) < np.array([[9], [2]])  # (2, 10): 9 and 2 real steps
+    assert layer(vectors, mask=mask).shape == (2, 3, 5)  # ceil(10 / 4) = 3 steps
+    np.testing.assert_array_equal(layer.compute_mask(vectors, mask), [[1, 1, 1], [1, 0, 0]])
+
+
+def test_conv_classifier_prediction_does_not_depend_on_padding_and_reloads(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5,
+                                        conv_filters=7, pool_size=4)
+    review = np.array([[7, 8, 9, 10, 11, 12]])  # (1, 6)
+    padded = model(text.pad([review[0], np.arange(1, 14)], 13))[:1]  # in a batch, padded to 13
+    np.testing.assert_allclose(model(review), padded, atol=1e-6)
+    model.save(tmp_path / "conv.keras")
+    loaded = keras.saving.load_model(tmp_path / "conv.keras")
+    np.testing.assert_allclose(loaded(review), model(review), atol=1e-7)

@@ -1,0 +1,140 @@
+"""Tests for rnncourse/text.py against hand-written answers and Keras' own utilities."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rnncourse import text  # noqa: E402
+
+TOY = [np.array([5, 6, 7]), np.array([8, 9]), np.array([10, 11, 12, 13])]
+
+
+def standardized(sentence: str) -> str:
+    return text.standardize(tf.constant(sentence)).numpy().decode()
+
+
+def test_standardize_removes_line_breaks_and_punctuation():
+    assert standardized("The END.<br /><br />Good").split() == ["the", "end", "good"]
+    assert standardized("a<br/>b<BR>c").split() == ["a", "b", "c"]
+    assert standardized("Don't (really) 10/10!").split() == ["dont", "really", "10", "10"]
+
+
+def test_standardize_keeps_shape():
+    batch = tf.constant([["A b", "C<br />d"]])
+    assert text.standardize(batch).shape == (1, 2)
+
+
+def test_train_validation_split_holds_out_the_last_reviews():
+    texts, labels = [f"review {i}" for i in range(10)], np.arange(10)
+    (fit_texts, fit_labels), (val_texts, val_labels) = text.train_validation_split(texts, labels, 3)
+    assert fit_texts == texts[:7] and val_texts == texts[7:]
+    np.testing.assert_array_equal(fit_labels, np.arange(7))
+    np.testing.assert_array_equal(val_labels, [7, 8, 9])
+
+
+@pytest.mark.parametrize("num_validation", [0, 10, -1])
+def test_train_validation_split_rejects_bad_sizes(num_validation):
+    with pytest.raises(ValueError, match="num_validation"):
+        text.train_validation_split(["a"] * 10, np.zeros(10), num_validation)
+
+
+def test_train_validation_split_rejects_mismatched_labels():
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        text.train_validation_split(["a", "b", "c"], np.zeros(4), 1)
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_to_sequences_matches_the_vectorizer_without_padding(ragged):
+    vectorizer = keras.layers.TextVectorization(standardize=text.standardize, ragged=ragged)
+    vectorizer.adapt(["a a a a b b b c c", "d"])  # ranks: a, b, c, d -> 2, 3, 4, 5
+    sequences = text.to_sequences(vectorizer, ["a b", "c a<br />zz d", "b"], batch_size=2)
+    assert [s.tolist() for s in sequences] == [[2, 3], [4, 2, 1, 5], [3]]
+    assert all(s.dtype == np.int32 for s in sequences)
+
+
+def test_keep_head_and_tail_on_arange():
+    review = np.arange(1, 11)  # (10,)
+    assert text.keep_head_and_tail([review], 6)[0].tolist() == [1, 2, 3, 8, 9, 10]
+    assert text.keep_head_and_tail([review], 6, head_fraction=1)[0].tolist() == [1, 2, 3, 4, 5, 6]
+    assert text.keep_head_and_tail([review], 4, head_fraction=0)[0].tolist() == [7, 8, 9, 10]
+    assert text.keep_head_and_tail([review], 10)[0] is review  # short enough: untouched
+
+
+@pytest.mark.parametrize("maxlen, fraction", [(0, 0.5), (5, 1.5), (5, -0.1)])
+def test_keep_head_and_tail_rejects_bad_arguments(maxlen, fraction):
+    with pytest.raises(ValueError, match="maxlen"):
+        text.keep_head_and_tail(TOY, maxlen, fraction)
+
+
+@pytest.mark.parametrize("padding", ["post", "pre"])
+def test_pad_matches_keras(padding):
+    ours = text.pad(TOY, 6, padding)  # (3, 6)
+    theirs = keras.utils.pad_sequences(TOY, maxlen=6, padding=padding)
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.dtype == np.int32
+
+
+def test_pad_rejects_long_sequences_and_unknown_padding():
+    with pytest.raises(ValueError, match="4 tokens"):
+        text.pad(TOY, 3)
+    with pytest.raises(ValueError, match="'middle'"):
+        text.pad(TOY, 5, "middle")
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.integers(1, 60), min_size=1, max_size=40), st.integers(1, 8))
+def test_length_batches_keep_every_review_once_with_little_padding(lengths, batch_size):
+    sequences = [np.full(n, i + 1) for i, n in enumerate(lengths)]  # review i holds i + 1
+    labels = np.arange(len(lengths))
+    seen = []
+    for ids, batch_labels in text.length_batches(sequences, labels, batch_size, seed=0,
+                                                 bucket_width=10):
+        ids, batch_labels = ids.numpy(), batch_labels.numpy()  # (batch, time), (batch,)
+        assert len(batch_labels) <= batch_size
+        row_lengths = (ids != 0).sum(axis=1)  # (batch,)
+        assert ids.shape[1] == row_lengths.max()  # padded to the batch's longest only
+        assert row_lengths.max() - row_lengths.min() < 10  # one bucket: similar lengths
+        for row, label in zip(ids, batch_labels):
+            np.testing.assert_array_equal(row[: lengths[label]], label + 1)  # post-padded
+        seen += batch_labels.tolist()
+    assert sorted(seen) == labels.tolist()
+
+
+def test_length_batches_are_reshuffled_each_epoch_and_reproducible():
+    sequences = [np.ones(5)] * 64
+    dataset = text.length_batches(sequences, np.arange(64), 8, seed=3)
+    first, second = ([y.numpy().tolist() for _, y in dataset] for _ in range(2))
+    assert first != second
+    again = text.length_batches(sequences, np.arange(64), 8, seed=3)
+    assert [y.numpy().tolist() for _, y in again] == first
+
+
+def test_length_batches_rejects_empty_reviews_and_bad_labels():
+    with pytest.raises(ValueError, match="non-empty"):
+        text.length_batches([np.array([1]), np.array([], dtype=int)], np.zeros(2), 2, seed=0)
+    with pytest.raises(ValueError, match=r"\(2,\)"):
+        text.length_batches(TOY[:2], np.zeros(3), 2, seed=0)
+
+
+def test_predict_in_order_undoes_the_length_sort():
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"),
+                              keras.layers.Lambda(lambda ids: keras.ops.sum(ids, axis=1))])
+    sequences = [np.array([3, 1, 4, 1, 5]), np.array([9]), np.array([2, 6, 5])]
+    outputs = text.predict_in_order(model, sequences, batch_size=2)
+    np.testing.assert_array_equal(outputs, [14, 9, 13])
+
+
+def test_sorted_batches_with_labels_keep_pairs_together():
+    sequences = [np.array([1, 2, 3]), np.array([4]), np.array([5, 6])]
+    dataset, order = text.sorted_batches(sequences, 2, labels=np.array([30, 10, 20]))
+    assert order.tolist() == [1, 2, 0]
+    batches = [(ids.numpy().tolist(), labels.numpy().tolist()) for ids, labels in dataset]
+    assert batches == [([[4, 0], [5, 6]], [10, 20]), ([[1, 2, 3]], [30])]
+
