@@ -1,0 +1,58 @@
+"""Draw words with a background colour per word: attention weights over the text of a review.
+
+    fig, ax = plt.subplots()
+    text_heatmap(ax, ["a", "great", "film"], [0.1, 0.8, 0.1])
+
+Words are written left to right in a monospace font, from the top-left corner of the axes, and
+wrapped into lines of at most ``line_chars`` characters; the colour of each word's box is
+``cmap(weight / vmax)`` (``vmax`` defaults to the largest weight), and the word is written in
+white on dark boxes, in black on light ones.
+"""
+
+import matplotlib as mpl
+import numpy as np
+
+LUMINANCE = np.array([0.2126, 0.7152, 0.0722])  # relative luminance of (red, green, blue)
+# Advance of one DejaVu Sans Mono character is 0.602 font sizes; raster output rounds glyph
+# advances up to whole pixels (up to ~7% wider at 100 dpi), so we space words a little wider.
+CHAR_WIDTH = 0.65  # width of one character in the layout, in units of the font size
+LINE_HEIGHT = 1.9  # distance between lines, in units of the font size
+
+
+def _wrap(words, line_chars):
+    """(line, column) of each word when wrapping at ``line_chars`` characters."""
+    positions, line, column = [], 0, 0
+    for word in words:
+        if column > 0 and column + len(word) > line_chars:
+            line, column = line + 1, 0
+        positions.append((line, column))
+        column += len(word) + 1  # one space after each word
+    return positions
+
+
+def text_heatmap(ax, words, weights, line_chars=80, vmax=None, cmap="Reds", fontsize=9):
+    """Write ``words`` on ``ax`` with boxes coloured by ``weights (words,)``; return the texts.
+
+    Choose ``line_chars`` so that a line fits the axes: about ``width_in_points / (CHAR_WIDTH *
+    fontsize)`` characters. The axes lose their ticks and spines.
+    """
+    weights = np.asarray(weights, dtype=float)  # (words,)
+    if weights.shape != (len(words),):
+        raise ValueError(f"need one weight per word: {len(words)} words, weights {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError("weights must be finite and >= 0")
+    vmax = weights.max() if vmax is None else vmax
+    colours = mpl.colormaps[cmap](weights / max(vmax, np.finfo(float).tiny))  # (words, 4)
+    texts = []
+    for word, (line, column), colour in zip(words, _wrap(words, line_chars), colours):
+        offset = mpl.transforms.ScaledTranslation(
+            column * CHAR_WIDTH * fontsize / 72, -(line + 0.5) * LINE_HEIGHT * fontsize / 72,
+            ax.figure.dpi_scale_trans,
+        )
+        ink = "white" if colour[:3] @ LUMINANCE < 0.5 else "black"  # readable on dark boxes
+        box = {"facecolor": colour, "edgecolor": "none", "pad": 1.0}
+        texts.append(ax.text(0, 1, word, transform=ax.transAxes + offset, family="monospace",
+                             fontsize=fontsize, color=ink, va="center", ha="left", bbox=box))
+    ax.set(xticks=[], yticks=[])
+    ax.spines[:].set_visible(False)
+    return texts
