@@ -9,7 +9,13 @@
 - A collapsed code cell is named by its visible text ("Show code cell source"). myst-nb's
   `aria-label="Toggle hidden content"` hides that text from voice control (axe-core:
   label-content-name-mismatch, serious).
+- Colour contrast: static/course.css darkens links inside exercises and the inline colours of
+  rich output, in light mode (axe-core: color-contrast, serious).
 """
+
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 BODY_FIXES = (
     ('role="doc-biblioentry"', 'role="listitem"'),
@@ -38,6 +44,12 @@ def fix_page(app, pagename, templatename, context, doctree):
         context["body"] = body
 
 
+def add_static_path(app):
+    app.config.html_static_path.append(str(STATIC))
+
+
 def setup(app):
+    app.connect("builder-inited", add_static_path)
+    app.add_css_file("course.css")
     app.connect("html-page-context", fix_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
