@@ -3,8 +3,10 @@
     from rnncourse import text
     vectorizer = keras.layers.TextVectorization(max_tokens=20_000, standardize=text.standardize)
     sequences = text.to_sequences(vectorizer, texts)          # list of (length,) int32 arrays
+    bigrams = text.bigram_vocabulary(sequences, max_bigrams=25_000)
+    rows = text.add_bigrams(sequences, bigrams)               # list of (length, 2) int32 arrays
     sequences = text.keep_head_and_tail(sequences, maxlen=400)
-    dataset = text.length_batches(sequences, labels, batch_size=128, rng=rng)
+    dataset = text.length_batches(sequences, labels, batch_size=128, seed=0)
 
 Token index 0 is padding and 1 is out-of-vocabulary, as in `TextVectorization`.
 """
@@ -73,6 +75,7 @@ def keep_head_and_tail(sequences: Sequence[np.ndarray], maxlen: int,
 
     Keeps round(maxlen * head_fraction) tokens from the start and the rest from the end, so
     a long review keeps its opening and its verdict. head_fraction=1 keeps the start only.
+    Works on the (length, 2) sequences of `add_bigrams` too: it cuts along time.
     """
     if maxlen < 1 or not 0 <= head_fraction <= 1:
         raise ValueError(f"expected maxlen >= 1 and 0 <= head_fraction <= 1, got maxlen={maxlen}"
@@ -85,17 +88,60 @@ def keep_head_and_tail(sequences: Sequence[np.ndarray], maxlen: int,
 
 def pad(sequences: Sequence[np.ndarray], length: int, padding: str = "post") -> np.ndarray:
     """(reviews, length) int32 array, each sequence padded with zeros after ("post") or before
-    ("pre") its tokens. Sequences must not be longer than `length` (cut them first)."""
+    ("pre") its tokens. Sequences must not be longer than `length` (cut them first). Sequences
+    of (length, 2) rows (see `add_bigrams`) give a (reviews, length, 2) array."""
     if padding not in ("post", "pre"):
         raise ValueError(f"padding must be 'post' or 'pre', got {padding!r}")
     longest = max((len(s) for s in sequences), default=0)
     if longest > length:
         raise ValueError(f"a sequence has {longest} tokens, more than length={length}")
-    batch = np.zeros((len(sequences), length), dtype=np.int32)  # (reviews, length)
+    row_shape = np.shape(sequences[0])[1:] if len(sequences) else ()
+    batch = np.zeros((len(sequences), length, *row_shape), dtype=np.int32)  # (reviews, length)
     for row, s in enumerate(sequences):
         start = 0 if padding == "post" else length - len(s)
         batch[row, start : start + len(s)] = s
     return batch
+
+
+def _pair_codes(sequence: np.ndarray) -> np.ndarray:
+    """(length,) token ids -> (length,) int64 codes of the pairs (previous token, token); the
+    first token's previous token is 0, so its pair marks the start of the review."""
+    if sequence.ndim != 1:
+        raise ValueError(f"expected (length,) token ids, got an array of shape {sequence.shape}")
+    sequence = sequence.astype(np.int64)
+    previous = np.concatenate([[0], sequence[:-1]])  # (length,)
+    return (previous << 32) | sequence
+
+
+def bigram_vocabulary(sequences: Sequence[np.ndarray], max_bigrams: int,
+                      min_count: int = 2) -> np.ndarray:
+    """The at most `max_bigrams` most frequent bigrams (pairs of neighbouring tokens) seen at
+    least `min_count` times in `sequences` ((length,) token ids each), as sorted int64 codes
+    (previous << 32) | token, ready for `add_bigrams`. Ties go to the smaller code."""
+    if max_bigrams < 1 or min_count < 1:
+        raise ValueError(f"expected max_bigrams >= 1 and min_count >= 1, got max_bigrams="
+                         f"{max_bigrams}, min_count={min_count}")
+    codes, counts = np.unique(np.concatenate([_pair_codes(np.asarray(s)) for s in sequences]),
+                              return_counts=True)
+    frequent = np.argsort(-counts, kind="stable")[:max_bigrams]  # most frequent first
+    return np.sort(codes[frequent[counts[frequent] >= min_count]])
+
+
+def add_bigrams(sequences: Sequence[np.ndarray], bigrams: np.ndarray) -> list[np.ndarray]:
+    """(length,) token ids -> (length, 2) rows [token id, bigram id], the bigram being the
+    pair (previous token, token). Bigram ids are 1 + the pair's index in `bigrams` (from
+    `bigram_vocabulary`), 0 for a pair not in it. Cut with `keep_head_and_tail` afterwards,
+    so no pair joins a review's head to its tail."""
+    bigrams = np.asarray(bigrams, dtype=np.int64)
+    if bigrams.ndim != 1 or len(bigrams) == 0 or np.any(np.diff(bigrams) <= 0):
+        raise ValueError("expected the non-empty sorted codes returned by bigram_vocabulary")
+    rows = []
+    for s in sequences:
+        codes = _pair_codes(np.asarray(s))  # (length,)
+        index = np.minimum(np.searchsorted(bigrams, codes), len(bigrams) - 1)  # (length,)
+        ids = np.where(bigrams[index] == codes, index + 1, 0)  # (length,), 0 = unknown pair
+        rows.append(np.stack([s, ids], axis=1).astype(np.int32))  # (length, 2)
+    return rows
 
 
 def _reviews_dataset(sequences: Sequence[np.ndarray]) -> tf.data.Dataset:
@@ -114,6 +160,7 @@ def length_batches(sequences: Sequence[np.ndarray], labels: np.ndarray, batch_si
     """Training batches of reviews of similar length, each padded only to its own longest.
 
     Yields (ids (batch, time) int32, labels (batch,)); `time` changes from batch to batch.
+    Sequences of (length, 2) rows (`add_bigrams`) give ids of shape (batch, time, 2).
     The reviews are shuffled with `seed` (a new order every epoch, the same on every run),
     then grouped by `tf.data`'s `bucket_by_sequence_length` into buckets `bucket_width`
     tokens wide, so a batch carries few padding steps for the network to read.
@@ -137,7 +184,8 @@ def sorted_batches(sequences: Sequence[np.ndarray], batch_size: int,
                    labels: np.ndarray | None = None) -> tuple[tf.data.Dataset, np.ndarray]:
     """Batches for evaluation or prediction, sorted by length, each padded to its longest.
 
-    Returns (dataset, order). The dataset yields ids (batch, time) int32, or (ids, labels
+    Returns (dataset, order). The dataset yields ids (batch, time) int32 (or (batch, time, 2)
+    for `add_bigrams` sequences), or (ids, labels
     (batch,)) when `labels` is given, for the reviews `sequences[order[0]], sequences[order[1]],
     ...`; `predict_in_order` undoes the sort. Sorting wastes even less padding than
     `length_batches`, and evaluation needs no shuffling.

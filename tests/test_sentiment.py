@@ -80,3 +80,34 @@ def test_conv_classifier_prediction_does_not_depend_on_padding_and_reloads(tmp_p
     model.save(tmp_path / "conv.keras")
     loaded = keras.saving.load_model(tmp_path / "conv.keras")
     np.testing.assert_allclose(loaded(review), model(review), atol=1e-7)
+
+
+def test_bigram_embedding_adds_the_two_vectors_and_masks_padding():
+    layer = sentiment.BigramEmbedding(vocab_size=10, num_bigrams=4, output_dim=3)
+    rows = np.array([[[5, 2], [6, 0], [0, 0]]])  # (1, 3, 2): two tokens, then padding
+    vectors = layer(rows)  # (1, 3, 3)
+    tokens, bigrams = layer.tokens.embeddings.numpy(), layer.bigrams.embeddings.numpy()
+    np.testing.assert_allclose(vectors[0, 0], tokens[5] + bigrams[2], atol=1e-7)
+    np.testing.assert_allclose(vectors[0, 1], tokens[6] + bigrams[0], atol=1e-7)
+    np.testing.assert_array_equal(layer.compute_mask(rows), [[True, True, False]])
+
+
+def test_bigram_classifier_parameters_padding_and_reload(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5,
+                                        conv_filters=7, num_bigrams=30)
+    plain = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5,
+                                        conv_filters=7)
+    assert model.count_params() == plain.count_params() + 31 * 6
+    review = np.stack([np.arange(7, 13), np.arange(6) % 3], axis=1)[None]  # (1, 6, 2)
+    other = np.stack([np.arange(1, 14), np.zeros(13, int)], axis=1)  # (13, 2)
+    padded = model(text.pad([review[0], other], 13))[:1]  # in a batch, padded to 13
+    np.testing.assert_allclose(model(review), padded, atol=1e-6)
+    model.save(tmp_path / "bigram.keras")
+    loaded = keras.saving.load_model(tmp_path / "bigram.keras")
+    np.testing.assert_allclose(loaded(review), model(review), atol=1e-7)
+
+
+def test_pooled_classifier_rejects_negative_bigrams():
+    with pytest.raises(ValueError, match="num_bigrams=-1"):
+        sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5, num_bigrams=-1)

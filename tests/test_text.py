@@ -138,3 +138,36 @@ def test_sorted_batches_with_labels_keep_pairs_together():
     batches = [(ids.numpy().tolist(), labels.numpy().tolist()) for ids, labels in dataset]
     assert batches == [([[4, 0], [5, 6]], [10, 20]), ([[1, 2, 3]], [30])]
 
+
+
+def test_bigram_vocabulary_keeps_the_most_frequent_pairs():
+    reviews = [np.array([5, 6, 5, 6]), np.array([5, 6, 7])]  # pairs: (0,5) x2, (5,6) x3, ...
+    codes = text.bigram_vocabulary(reviews, max_bigrams=2)
+    assert codes.tolist() == sorted([(0 << 32) | 5, (5 << 32) | 6])
+    assert text.bigram_vocabulary(reviews, 10, min_count=3).tolist() == [(5 << 32) | 6]
+    with pytest.raises(ValueError, match="max_bigrams"):
+        text.bigram_vocabulary(reviews, 0)
+
+
+def test_add_bigrams_numbers_known_pairs_from_one():
+    codes = text.bigram_vocabulary([np.array([5, 6, 5, 6]), np.array([5, 6, 7])], 2)
+    rows = text.add_bigrams([np.array([5, 6, 7, 5])], codes)[0]  # pairs (0,5) (5,6) (6,7) (7,5)
+    np.testing.assert_array_equal(rows, [[5, 1], [6, 2], [7, 0], [5, 0]])
+    assert rows.dtype == np.int32
+    with pytest.raises(ValueError, match="sorted codes"):
+        text.add_bigrams([np.array([5, 6])], codes[::-1])
+    with pytest.raises(ValueError, match="shape"):
+        text.add_bigrams([np.ones((2, 2), dtype=int)], codes)
+
+
+def test_pad_cut_and_batch_bigram_rows():
+    codes = text.bigram_vocabulary(TOY, 10, min_count=1)
+    rows = text.keep_head_and_tail(text.add_bigrams(TOY, codes), 3)  # (length <= 3, 2) each
+    batch = text.pad(rows, 3)  # (3, 3, 2)
+    assert batch.shape == (3, 3, 2)
+    np.testing.assert_array_equal(batch[:, :, 0], text.pad(text.keep_head_and_tail(TOY, 3), 3))
+    dataset, order = text.sorted_batches(rows, 2, np.arange(3))
+    ids, labels = next(iter(dataset))
+    assert ids.shape == (2, 3, 2) and labels.numpy().tolist() == order[:2].tolist()
+    ids, _ = next(iter(text.length_batches(rows, np.arange(3), 8, seed=0)))
+    assert ids.shape[-1] == 2
