@@ -1,7 +1,7 @@
 """Time one training step of the NumPy RNN against Keras' SimpleRNN on the CPU.
 
 Usage: `.venv/bin/python benchmarks/bptt_speed.py` (about a minute). Writes
-benchmarks/bptt_speed.json and prints a table.
+rnncourse/records/bptt_speed.json and prints a table.
 
 Task: many-to-one regression, batch 64, 50 time steps, 8 features, 64 units, 1 output, MSE.
 
@@ -37,7 +37,6 @@ import os
 import platform
 import statistics
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -46,9 +45,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import threadpoolctl  # noqa: E402
 
-from rnncourse import rnn_numpy, train_numpy  # noqa: E402
+from rnncourse import records, rnn_numpy, train_numpy  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 SEED = 0
 BATCH_SIZE, SEQ_LEN, NUM_FEATURES, NUM_UNITS, NUM_OUTPUTS = 64, 50, 8, 64, 1
 LEARNING_RATE = 1e-3  # plain gradient descent on both sides
@@ -215,7 +213,7 @@ def main():
         "versions": {"python": platform.python_version(), "numpy": np.__version__,
                      "tensorflow": tf.__version__, "keras": keras.__version__},
     }
-    (HERE / "bptt_speed.json").write_text(json.dumps(result, indent=2) + "\n")
+    records.save("bptt_speed", result)
     print(f"{'step (median)':36s} {'ms':>8s} {'numpy / keras':>14s}")
     for name, t in seconds.items():
         ratio = ratios.get(f"{name}/keras")

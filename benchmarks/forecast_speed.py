@@ -1,7 +1,7 @@
 """Chapter 3's speed goal: reach seed recipe A's accuracy in at most 20% of its wall time.
 
 Usage: `.venv/bin/python benchmarks/forecast_speed.py` (about 4 minutes on a quiet 2-core
-CPU, most of it recipe A itself). Writes benchmarks/forecast_speed.json and prints a table.
+CPU, most of it recipe A itself). Writes rnncourse/records/forecast_speed.json and prints a table.
 
 Data and split, as recipe A writes them: `np.sin(np.linspace(0, 100, 1000))` scaled to [0, 1]
 by a MinMaxScaler fit on all the data, the seed's windows of 10 steps (its loop stops one
@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -36,9 +35,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from sklearn.preprocessing import MinMaxScaler  # noqa: E402
 
-from rnncourse import forecast, windows  # noqa: E402
+from rnncourse import records, forecast, windows  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 SEED = 0
 PAST = 10  # time steps per window, as recipe A
 UNITS = 50  # recurrent units, as recipe A
@@ -130,7 +128,7 @@ def main():
         "versions": {"python": platform.python_version(), "numpy": np.__version__,
                      "tensorflow": tf.__version__, "keras": keras.__version__},
     }
-    (HERE / "forecast_speed.json").write_text(json.dumps(result, indent=2) + "\n")
+    records.save("forecast_speed", result)
     print(f"\n{'run':20s} {'test MSE':>10s} {'seconds':>8s} {'load':>11s}")
     for name, run in runs.items():
         print(f"{name:20s} {run['test_mse']:10.2e} {run['seconds']:8.1f} {str(run['load_1min']):>11s}")

@@ -3,7 +3,7 @@ after at most 5 minutes of training on the CPU.
 
 Usage: `.venv/bin/python benchmarks/imdb_speed.py` (about 10 minutes on a quiet 2-core CPU). Needs the
 IMDB data offline: `RNNCOURSE_IMDB=../shared/datasets/aclImdb_v1_labeled.tar.gz` or the cache.
-Writes benchmarks/imdb_speed.json and prints a table.
+Writes rnncourse/records/imdb_speed.json and prints a table.
 
 What it runs is notebooks 04e and 04g, with their settings (`SETTINGS` below, kept equal to
 the notebooks' setup cells by hand): the fit/validation split of the chapter, the vocabulary learned
@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -45,10 +44,9 @@ import tensorflow as tf  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from rnncourse import sentiment, text  # noqa: E402
+from rnncourse import records, sentiment, text  # noqa: E402
 from rnncourse.data import load_imdb  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 SEED = 0
 NUM_VALIDATION = 2_500
 SETTINGS = dict(  # notebooks 04e and 04g's setup cells
@@ -210,7 +208,7 @@ def main():
                      "tensorflow": tf.__version__, "keras": keras.__version__,
                      "scikit-learn": sklearn.__version__},
     }
-    (HERE / "imdb_speed.json").write_text(json.dumps(result, indent=2) + "\n")
+    records.save("imdb_speed", result)
     print(f"{'model':45} {'validation':>10} {'test':>7} {'training s':>10}")
     print(f"{'TF-IDF + logistic regression':45} {tfidf_val:10.4f} {tfidf_test:7.4f} "
           f"{tfidf_seconds:10.1f}")

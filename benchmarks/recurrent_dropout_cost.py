@@ -1,7 +1,7 @@
 """What `recurrent_dropout` costs per training step on this CPU (chapter 5, regularisation).
 
 Usage: `.venv/bin/python benchmarks/recurrent_dropout_cost.py` (about 2 minutes). Writes
-benchmarks/recurrent_dropout_cost.json and prints a table.
+rnncourse/records/recurrent_dropout_cost.json and prints a table.
 
 On a GPU, Keras runs LSTM and GRU layers through cuDNN's fused kernel unless an option rules it
 out; `recurrent_dropout > 0` is one of them. On a CPU Keras 3 has no fused recurrent kernel, so
@@ -25,14 +25,14 @@ import os
 import platform
 import statistics
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
+from rnncourse import records  # noqa: E402
+
 VOCAB, EMBED, UNITS, TOKENS, BATCH = 10_000, 32, 32, 80, 250
 STEPS = 8  # training steps per timed fit
 BLOCKS = 5  # timed fits per variant (after one untimed warm-up fit)
@@ -84,8 +84,7 @@ def main():
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
                "keras": keras.__version__, "backend": keras.backend.backend(),
                "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
-    (HERE / "recurrent_dropout_cost.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    records.save("recurrent_dropout_cost", {"machine": machine, "results": results})
     print(f"{'layer':5} {'variant':28} {'wall ms/step':>12} {'CPU ms/step':>12} {'x dropout':>10}")
     for row in results:
         print(f"{row['layer']:5} {row['variant']:28} {row['wall_ms']:12.1f} {row['cpu_ms']:12.1f} "

@@ -137,35 +137,16 @@ def mse(y_true, y_pred):
     return float(np.mean((y_true - y_pred) ** 2))
 
 
-def load_benchmark(name):
-    """The results a benchmark script wrote to ``benchmarks/NAME``, as a dict.
-
-    ``name`` is a file name such as ``"forecast_speed.json"`` (written by ``make bench``).
-    Looks in ``../benchmarks`` (seen from ``notebooks/``), then in the repository this package
-    was installed from (``pip install -e .``), so a copy of the notebooks finds it too.
-    """
-    import json
-    from pathlib import Path
-
-    candidates = [Path("..") / "benchmarks" / name,
-                  Path(__file__).resolve().parents[1] / "benchmarks" / name]
-    for path in candidates:
-        if path.is_file():
-            return json.loads(path.read_text())
-    raise FileNotFoundError(
-        f"no benchmark results {name!r} in {[str(path) for path in candidates]}; run `make bench`"
-    )
-
-
 def fit_cosine(model, train, validation, *, steps, batch_size, learning_rate, seed,
-               num_evaluations=10, steps_per_execution=50):
+               num_evaluations=10, steps_per_execution=50, label=""):
     """Train a Keras model on MSE with Adam and a cosine-decay learning rate, fast.
 
     The learning rate falls from ``learning_rate`` to 0 over ``steps`` updates of
     ``batch_size`` shuffled windows each (reshuffled every pass, ``seed`` fixes the
     order). The windows are repeated endlessly in one ``tf.data`` pipeline, so Keras
     never restarts an epoch; it runs ``steps_per_execution`` updates per Python call
-    and measures the loss on ``validation`` ``num_evaluations`` times, evenly spaced.
+    and measures the loss on ``validation`` ``num_evaluations`` times, evenly spaced,
+    printing one line each time (``progress.EpochLog``, starting with ``label``).
 
     Args:
         model: an uncompiled Keras model (it is compiled here).
@@ -177,6 +158,8 @@ def fit_cosine(model, train, validation, *, steps, batch_size, learning_rate, se
     """
     import keras  # imported here, so the NumPy helpers above load without TensorFlow
     import tensorflow as tf
+
+    from rnncourse import progress
 
     steps_between = steps // num_evaluations  # updates between two evaluations
     if steps_between * num_evaluations != steps or steps_between % steps_per_execution:
@@ -191,4 +174,5 @@ def fit_cosine(model, train, validation, *, steps, batch_size, learning_rate, se
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse",
                   steps_per_execution=steps_per_execution)
     return model.fit(dataset, epochs=num_evaluations, steps_per_epoch=steps_between,
-                     validation_data=validation, shuffle=False, verbose=0)
+                     validation_data=validation, shuffle=False, verbose=0,
+                     callbacks=[progress.EpochLog(label)])

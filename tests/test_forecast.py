@@ -190,16 +190,3 @@ def test_fit_cosine_checks_the_step_count():
         forecast.fit_cosine(tiny_model(seed=0), (x, y), None, steps=105, batch_size=4,
                             learning_rate=0.01, seed=0, num_evaluations=10,
                             steps_per_execution=5)
-
-
-def test_load_benchmark_finds_the_chapter_benchmark_from_any_directory(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # not notebooks/: found through the package's repository
-    result = forecast.load_benchmark("forecast_speed.json")
-    assert set(result["goals"]) == {"SimpleRNN", "LSTM"}
-    assert result["recipe_a"]["epochs"] == 50 and result["recipe_a"]["batch_size"] == 1
-
-
-def test_load_benchmark_says_what_is_missing(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match="make bench"):
-        forecast.load_benchmark("no_such_benchmark.json")
