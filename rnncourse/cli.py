@@ -11,32 +11,67 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
-from rnncourse import data
+import rnncourse
+from rnncourse import data, python_range
 
 Check = tuple[bool, str, str]  # (passed, what was found, how to fix it)
-PACKAGES = (  # (name on PyPI, module to import)
+PACKAGES = (  # (name on PyPI, module to import): what the notebooks import
     ("numpy", "numpy"),
     ("tensorflow", "tensorflow"),
     ("keras", "keras"),
     ("matplotlib", "matplotlib"),
     ("scikit-learn", "sklearn"),
-    ("jupytext", "jupytext"),
+    ("statsmodels", "statsmodels"),
 )
 INSTALL_FIX = "pip install -r requirements.txt (in the course's virtual environment)"
 KERNEL_FIX = "python -m ipykernel install --sys-prefix --name python3 (with the course's Python)"
+LAB_FIX = "make lab (in a clone of the repository), or pip install jupyterlab (course's Python)"
+PYTHON_FIX = f"install Python {python_range.range_text()}, then make the virtual environment" \
+    f" again: rm -rf .venv; make PYTHON=/path/to/python{python_range.newest()} venv"
 # PLACEHOLDER, as repository.url in _config.yml (tests/test_cli.py keeps them equal).
 REPOSITORY = "https://github.com/course-org/rnn-course"
 BRANCH = "main"
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"  # in a clone of the repository
+# The notebooks of _toc.yml, in its order (tests/test_cli.py keeps them equal): hub-link knows
+# them without the repository, e.g. after `pip install rnncourse`.
+NOTEBOOK_NAMES = (
+    "01_the_recurrence",
+    "02a_forward_pass",
+    "02b_backprop_through_time",
+    "02c_vanishing_exploding",
+    "02d_numpy_to_keras",
+    "03a_seed_recipes",
+    "03b_baselines",
+    "03c_fast_training",
+    "03d_rnn_lstm_gru",
+    "03e_multistep",
+    "03f_real_series",
+    "04a_imdb_data",
+    "04b_imdb_text_to_tensors",
+    "04c_imdb_baselines",
+    "04d_imdb_recurrent",
+    "04e_imdb_stronger_model",
+    "04f_imdb_what_it_learned",
+    "04g_imdb_bigrams",
+    "05a_deeper_and_wider",
+    "05b_regularisation_imdb",
+    "05c_imdb_attention",
+    "05d_seq2seq_teacher_forcing",
+    "05e_anomaly_detection",
+)
+INSTALL_PIN = re.compile(r"rnncourse==([\w.+!-]+)")  # in the install cell that opens each notebook
 ENVIRONMENT_HELP = """\
 environment variables:
   RNNCOURSE_DATA_DIR  the cache folder (default: $XDG_CACHE_HOME/rnncourse or ~/.cache/rnncourse)
@@ -81,8 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser(
         "doctor",
         help="check that this computer is ready for the course",
-        description="Check Python, the libraries, CPU and GPU, the IMDB data and the Jupyter"
-        " kernel; print one [ok] or [FAIL] line per check, with a fix for each failure."
+        description="Check Python, the libraries, JupyterLab, the helpers' version (in a clone:"
+        " the one the notebooks install), CPU and GPU, the IMDB data and the Jupyter kernel;"
+        " print one [ok] or [FAIL] line per check, with a fix for each failure."
         " Exit status 0 only if every check passes.",
     )
     doctor.set_defaults(run=_doctor)
@@ -97,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="the JupyterHub's address, e.g. https://hub.example.edu")
     hub.add_argument("--notebook", metavar="NAME",
                      help="a notebook name or its unique start, e.g. 02d or 02d_numpy_to_keras")
-    hub.add_argument("--repo", default=REPOSITORY, help="the course repository (default: %(default)s)")
+    hub.add_argument("--repo", default=REPOSITORY, metavar="URL",
+                     help="the course repository's https:// git URL (default: %(default)s)")
     hub.add_argument("--branch", default=BRANCH, help="the branch to pull (default: %(default)s)")
     hub.set_defaults(run=_hub_link)
     return parser
@@ -123,29 +160,75 @@ def hub_link(hub: str, path: str = "notebooks", repo: str = REPOSITORY,
              branch: str = BRANCH) -> str:
     """The nbgitpuller link that pulls ``repo`` on the JupyterHub ``hub`` and opens ``path``.
 
-    ``path`` is relative to the repository root. Same format as the book's JupyterHub button.
+    ``path`` is relative to the repository root. The clone's folder is passed as ``targetPath``
+    (nbgitpuller would otherwise name it after the URL's last part, ``.git`` included), and
+    ``urlpath`` opens ``path`` inside it in JupyterLab.
     """
-    parts = urlsplit(hub)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"expected the hub's address like https://hub.example.edu, got {hub!r}")
-    hub = hub.rstrip("/").removesuffix("/hub")
-    folder = repo.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]  # what git clone creates
-    query = urlencode({"repo": repo, "urlpath": f"lab/tree/{folder}/{path}", "branch": branch},
-                      safe="/")
-    return f"{hub}/hub/user-redirect/git-pull?{query}"
+    base, folder = _hub_base(hub), clone_folder(repo)
+    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)*", branch) or branch.startswith("-") or ".." in branch:
+        raise ValueError(f"--branch {branch!r} is not a plain branch name (letters, digits, ._-/)")
+    query = urlencode({"repo": repo, "branch": branch, "targetPath": folder,
+                       "urlpath": f"lab/tree/{folder}/{path}"}, safe="/")
+    return f"{base}/hub/user-redirect/git-pull?{query}"
 
 
-def find_notebook(name: str, folder: Path = NOTEBOOKS) -> str:
+def clone_folder(repo: str) -> str:
+    """The folder ``git clone repo`` creates: the URL's last part, without ``.git``."""
+    parts = _plain_url(repo, "--repo", "https://github.com/OWNER/NAME")
+    folder = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    if not re.fullmatch(r"[\w.-]+", folder) or not folder.strip("."):
+        raise ValueError(f"--repo {repo!r} does not end with a repository name; expected a git"
+                         " URL like https://github.com/OWNER/NAME")
+    return folder
+
+
+def _hub_base(hub: str) -> str:
+    """``hub`` without a trailing ``/`` or ``/hub``: the address that ``/hub/...`` follows."""
+    parts = _plain_url(hub, "--hub", "https://hub.example.edu")
+    path = parts.path.rstrip("/").removesuffix("/hub")
+    if re.search(r"/(hub|user)(/|$)", path):
+        raise ValueError(f"--hub {hub!r} goes past the hub's address; give the part before"
+                         " /hub/ or /user/, like https://hub.example.edu")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _plain_url(url: str, argument: str, example: str) -> SplitResult:
+    """``url`` split, if it is a plain http(s) address; else a ValueError naming ``argument``."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        parts, host = None, None
+    if any(char.isspace() or not char.isprintable() for char in url):
+        problem = "contains a space, a line break or another invisible character"
+    elif parts is None or parts.scheme not in ("https", "http") or not host:
+        problem = "is not an https:// (or http://) address with a host name"
+    elif not _valid_port(parts):
+        problem = "has an invalid port (expected 1 to 65535)"
+    elif parts.username is not None or parts.password is not None:
+        problem = "contains a user name or password, which a shared link must not"
+    elif "?" in url or "#" in url:
+        problem = "has a query (?...) or a fragment (#...)"
+    else:
+        return parts
+    raise ValueError(f"{argument} {url!r} {problem}; expected an address like {example}")
+
+
+def _valid_port(parts: SplitResult) -> bool:
+    try:
+        return parts.port != 0  # None when there is no port; ValueError when out of range
+    except ValueError:
+        return False
+
+
+def find_notebook(name: str, names: Sequence[str] = NOTEBOOK_NAMES) -> str:
     """``notebooks/NAME.ipynb`` for a notebook name or the unique start of one."""
-    stem = Path(name).name.removesuffix(".ipynb")
-    if not folder.is_dir():  # an installed package, without the repository
-        return f"notebooks/{stem}.ipynb"
-    names = sorted(path.stem for path in folder.glob("*.ipynb"))
+    stem = Path(name).name.removesuffix(".ipynb").removesuffix(".md")
     matches = [known for known in names if known == stem] or \
         [known for known in names if known.startswith(stem)]
     if len(matches) != 1:
         found = "matches " + ", ".join(matches) if matches else "matches no notebook"
-        raise ValueError(f"{name!r} {found}; the notebooks are: {', '.join(names)}")
+        raise ValueError(f"--notebook {name!r} {found}; the notebooks are: {', '.join(names)}")
     return f"notebooks/{matches[0]}.ipynb"
 
 
@@ -155,12 +238,13 @@ def _hub_link(args: argparse.Namespace) -> int:
         if args.notebook:
             print(hub_link(args.hub, find_notebook(args.notebook), args.repo, args.branch))
             return 0
-        paths = ["notebooks"] + [f"notebooks/{p.name}" for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
-        for path in paths:
-            print(f"{path}\n  {hub_link(args.hub, path, args.repo, args.branch)}")
+        paths = ["notebooks"] + [f"notebooks/{name}.ipynb" for name in NOTEBOOK_NAMES]
+        links = [hub_link(args.hub, path, args.repo, args.branch) for path in paths]
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    for path, link in zip(paths, links):
+        print(f"{path}\n  {link}")
     return 0
 
 
@@ -170,6 +254,7 @@ def _doctor(args: argparse.Namespace) -> int:
     checks: list[Callable[[], Check]] = [_check_python]
     checks += [lambda name=name, module=module: _check_package(name, module)
                for name, module in PACKAGES]
+    checks += [lambda: _check_package("jupyterlab", "jupyterlab", LAB_FIX), _check_helpers]
     checks += [_check_cpus, _check_gpus, _check_imdb, _check_kernel]
     failures = 0
     for check in checks:
@@ -182,21 +267,60 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _check_python() -> Check:
     found = f"Python {platform.python_version()} ({sys.executable})"
-    if sys.version_info >= (3, 10):
+    if python_range.supported():
         return True, found, ""
-    return False, f"{found}: the course needs Python 3.10 or newer", "install Python 3.10+ and" \
-        " recreate the virtual environment"
+    return False, f"{found}: the course needs Python {python_range.range_text()}", PYTHON_FIX
 
 
-def _check_package(name: str, module: str) -> Check:
+def _check_package(name: str, module: str, fix: str = INSTALL_FIX) -> Check:
     try:
         with _quiet_stderr():  # TensorFlow logs to stderr while it loads
             version = getattr(importlib.import_module(module), "__version__", "(no version)")
     except Exception as err:  # a broken install can fail in many ways
-        return False, f"{name} cannot be imported ({type(err).__name__}: {err})", INSTALL_FIX
+        return False, f"{name} cannot be imported ({type(err).__name__}: {err})", fix
     if module == "keras" and not version.startswith("3."):
         return False, f"keras {version}: the course needs Keras 3", INSTALL_FIX
     return True, f"{name} {version}", ""
+
+
+def _check_helpers(folder: Path = NOTEBOOKS) -> Check:
+    """The helpers are installed at their own version and, in a clone, at the notebooks' one."""
+    version, where = rnncourse.__version__, Path(rnncourse.__file__).parent
+    try:
+        installed = metadata.version("rnncourse")
+    except metadata.PackageNotFoundError:
+        installed = None
+    if installed != version:  # the notebooks' first cell would install another copy over it
+        said = f"pip's record says {installed}" if installed else "pip does not know it"
+        fix = "make venv (or pip install -e . with the course's Python)" if folder.is_dir() \
+            else f"pip install rnncourse=={version} with the course's Python"
+        return False, f"rnncourse {version} is imported from {where}, but {said}", fix
+    if not folder.is_dir():
+        return True, f"rnncourse {version} (installed; no clone of the course beside it)", ""
+    pins = install_pins(folder)
+    other = [f"{name} ({pin})" for name, pin in pins.items() if pin not in (None, version)]
+    if other:
+        listed = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        return False, f"rnncourse {version}, but the install cell of notebooks in {folder} asks" \
+            f" for another version: {listed}", f"make sync (it writes rnncourse=={version} into" \
+            " every notebook's install cell)"
+    pinned = sum(pin is not None for pin in pins.values())
+    return True, f"rnncourse {version}, the version the notebooks install ({pinned} of" \
+        f" {len(pins)} notebooks have the install cell)", ""
+
+
+def install_pins(folder: Path = NOTEBOOKS) -> dict[str, str | None]:
+    """The ``rnncourse==X`` version in each ``*.ipynb``'s first code cell (None: no pin there)."""
+    pins = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            code = next((cell["source"] for cell in cells if cell["cell_type"] == "code"), "")
+        except (ValueError, KeyError, TypeError):  # not a notebook: nothing to compare
+            code = ""
+        match = INSTALL_PIN.search("".join(code))
+        pins[path.stem] = match[1] if match else None
+    return pins
 
 
 def _check_cpus() -> Check:
