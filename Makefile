@@ -2,21 +2,40 @@
 # Both create .venv on first use and install the pinned requirements into it.
 
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first Python in the supported range (rnncourse/python_range.py), else python3, whose
+# check then says what to install.
+ifndef PYTHON
+PYTHON := $(or $(shell for p in python3.11 python3.12 python3.13 python3; do \
+  command -v $$p >/dev/null && $$p rnncourse/python_range.py 2>/dev/null && { command -v $$p; break; }; \
+  done),$(shell command -v python3))
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# `make test` stages a copy of the book here for nbmake to execute (nbmake skips any path
-# containing `_build`), then builds the site from it into TEST_SITE (see tests/test_site.py).
+# The wheel of the course helpers, built from this checkout (what PyPI will serve).
+DIST := _build/dist
+# The learner-like environment: binder/requirements.txt (what Binder installs) plus the
+# wheel, no book toolchain, no checkout on its path. `make test` runs every notebook there.
+LEARNER := _build/learner-venv
+# `make test` copies each launch notebook alone into its own empty folder here (nbmake skips
+# any path containing `_build`), executes it in place, then builds the site from the outputs.
 STAGE := .test-stage
+RUN := $(STAGE)/run
 TEST_SITE := _build/test-site
-# Seconds per cell; equals execute.timeout in _config.yml (tests/test_site.py checks).
+# Seconds per cell; equals execute.timeout in _config.yml (tests/test_book_config.py checks).
 NB_TIMEOUT := 360
+# Notebooks and unit tests run on this many workers (pytest-xdist): the machine has 2 cores.
+WORKERS ?= 2
 # axe-core (npm registry, pinned in tests/browser/package-lock.json) for tests/test_browser.py.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
-# The browser test runs after the site build in tests/test_site.py (conftest.py keeps the
-# command-line order among the `site` tests), so it goes last on the command line.
-UNIT_TESTS := $(filter-out tests/test_browser.py,$(sort $(wildcard tests/test_*.py)))
+UNIT_TESTS := $(filter-out tests/test_site.py tests/test_browser.py,$(sort $(wildcard tests/test_*.py)))
+NOTEBOOK_NAMES := $(basename $(notdir $(wildcard notebooks/*.md)))
+# The notebooks' run order: longest first by the last `make bench` (benchmarks/results.json),
+# new ones before them; with --maxschedchunk 1 each worker takes the next test when it is
+# free, so the two finish at about the same time.
+NOTEBOOK_ORDER := $(shell python3 -c 'import json, sys; t = {r["notebook"].split("/")[-1][:-6]: \
+  r["seconds"] for r in json.load(open("benchmarks/results.json"))["notebooks"]}; \
+  print(*sorted(sys.argv[1:], key=lambda n: -t.get(n, 1e9)))' $(NOTEBOOK_NAMES))
 
 # Offline data for tests and CI: the labeled IMDB archive beside the repository.
 SHARED_IMDB := $(abspath ../shared/datasets/aclImdb_v1_labeled.tar.gz)
@@ -25,28 +44,52 @@ ifeq ($(origin RNNCOURSE_IMDB), undefined)
     export RNNCOURSE_IMDB := $(SHARED_IMDB)
   endif
 endif
-# Kernels registered inside the venv come first, so nbmake and the book use the venv.
+# Kernels registered inside the venv come first, so the book uses the venv.
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv browser-deps book test bench sync lock clean
+.PHONY: help venv learner wheel browser-deps book lab test unit test-latest bench sync lock clean
 
 help:
-	@echo "make book   build the website, executing every notebook (_build/html/index.html)"
-	@echo "make test   everything CI checks: unit tests, every notebook (nbmake), pairing, site build,"
-	@echo "            every page in headless Chromium (links, math, images, launch buttons, axe-core)"
-	@echo "make bench  run time and peak memory of every notebook, and each chapter's speed goal -> benchmarks/"
-	@echo "make sync   regenerate each notebook's .ipynb/.md twin after editing one of them"
-	@echo "make lock   re-pin constraints.txt from requirements.txt in a fresh venv"
+	@echo "make book         build the website, executing every notebook (_build/html/index.html)"
+	@echo "make lab          open the course's notebooks in JupyterLab"
+	@echo "make test         everything CI checks: unit tests, every notebook in a learner-like kernel,"
+	@echo "                  the site build, every page in headless Chromium"
+	@echo "make unit         the unit tests only (a minute or two), slowest listed"
+	@echo "make test-latest  unit tests and the quick notebooks with the newest packages (another Python)"
+	@echo "make bench        run time and peak memory of every notebook, and each chapter's speed goal"
+	@echo "make sync         regenerate each notebook's launch .ipynb after editing its .md"
+	@echo "make lock         re-pin constraints.txt and binder/requirements.txt"
 
 venv: $(INSTALLED)
 
+# The supported Python range is checked first, with a plain message (rnncourse/python_range.py).
 $(INSTALLED): requirements.txt constraints.txt pyproject.toml
-	@test -n "$(PYTHON)" || { echo "Python 3.11 (python3.11 or python3) is required"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "No python3 found: install Python 3.11.5-3.13"; exit 1; }
+	@$(PYTHON) rnncourse/python_range.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt -e .
+	$(PY) -m pip install --progress-bar on --upgrade pip
+	$(PY) -m pip install --progress-bar on -r requirements.txt -c constraints.txt -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
+	touch $@
+
+# The helpers as learners get them: a wheel (not editable, not the checkout).
+wheel: venv
+	rm -rf $(DIST) && mkdir -p _build && $(PY) -m build --wheel --outdir $(DIST) . > _build/wheel.log 2>&1 \
+	  || { cat _build/wheel.log; exit 1; }
+	@ls $(DIST)/*.whl
+
+# Binder's environment, exactly: binder/requirements.txt, then the wheel with --no-deps, as
+# binder/postBuild installs it (the image has tensorflow-cpu, which pip can't match to the
+# wheel's `tensorflow` requirement).
+learner: $(LEARNER)/.installed wheel
+	$(LEARNER)/bin/python -m pip install --quiet --no-deps --force-reinstall $(DIST)/*.whl
+
+$(LEARNER)/.installed: binder/requirements.txt
+	@$(PYTHON) rnncourse/python_range.py
+	rm -rf $(LEARNER) && $(PYTHON) -m venv $(LEARNER)
+	$(LEARNER)/bin/python -m pip install --progress-bar on -r binder/requirements.txt
+	$(LEARNER)/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)"
 	touch $@
 
 # npm ci installs exactly the locked axe-core; without npm the browser test skips (fails on CI).
@@ -61,18 +104,31 @@ book: venv
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 	@echo "The course website: $(abspath _build/html/index.html)"
 
-# Each notebook runs once: nbmake executes a staged copy in a fresh kernel and writes its
-# outputs there (--overwrite); the site is then built from that copy with execution off.
-# The landing page includes benchmarks/results.md (the measured run times), and notebooks quote
-# the speed benchmarks' records (benchmarks/*.json), so they are staged too.
-test: venv browser-deps
-	rm -rf $(STAGE) $(TEST_SITE) && mkdir -p $(STAGE)/benchmarks
-	cp -r _config.yml _toc.yml book notebooks $(STAGE)/
-	cp benchmarks/results.md benchmarks/*.json $(STAGE)/benchmarks/
-	sed -i 's/^\(\s*execute_notebooks:\s*\)cache/\1"off"/' $(STAGE)/_config.yml
-	RNNCOURSE_SITE_STAGE=$(abspath $(STAGE)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) $(PY) -m pytest \
-	  $(UNIT_TESTS) $(STAGE)/notebooks tests/test_browser.py \
-	  --nbmake --overwrite --nbmake-timeout=$(NB_TIMEOUT)
+lab: venv
+	$(VENV)/bin/jupyter lab notebooks/
+
+# 1. The unit tests and every notebook, on $(WORKERS) workers. Each notebook is the launch
+#    .ipynb that learners open, alone in an empty folder, run by the learner-like kernel
+#    (JUPYTER_PATH), with pip pointed offline at the wheel just built (PIP_NO_INDEX,
+#    PIP_FIND_LINKS), so its install cell runs unchanged. The IMDB cache is filled first, once.
+# 2. The website, built from those executed notebooks, and every page in Chromium
+#    (tests/test_site.py and tests/test_browser.py, tied together by the `site` fixture).
+test: venv browser-deps learner
+	rm -rf $(STAGE) $(TEST_SITE)
+	for name in $(NOTEBOOK_NAMES); do mkdir -p $(RUN)/$$name && cp notebooks/$$name.ipynb $(RUN)/$$name/; done
+	$(LEARNER)/bin/python -c "from rnncourse import data; print(data.fetch_imdb())"
+	JUPYTER_PATH=$(abspath $(LEARNER))/share/jupyter PIP_NO_INDEX=1 PIP_FIND_LINKS=$(abspath $(DIST)) \
+	RNNCOURSE_LEARNER_PYTHON=$(abspath $(LEARNER))/bin/python RNNCOURSE_DIST=$(abspath $(DIST)) \
+	  $(PY) -m pytest -n $(WORKERS) --dist load --maxschedchunk 1 $(addprefix $(RUN)/,$(NOTEBOOK_ORDER)) $(UNIT_TESTS) \
+	  --nbmake --overwrite --nbmake-timeout=$(NB_TIMEOUT) --durations=10
+	RNNCOURSE_RUN=$(abspath $(RUN)) RNNCOURSE_TEST_SITE=$(abspath $(TEST_SITE)) \
+	  $(PY) -m pytest tests/test_site.py tests/test_browser.py
+
+unit: venv
+	$(PY) -m pytest -n $(WORKERS) $(UNIT_TESTS) --durations=15
+
+test-latest:
+	bash .ci/test-latest
 
 # Notebook run times and memory, then each chapter's performance goal (see benchmarks/).
 # Every benchmark runs even if an earlier one reports a budget exceeded; the exit status is 1 if any did.
@@ -81,14 +137,17 @@ bench: venv
 	status=0; for b in $(BENCHMARKS); do $(PY) benchmarks/$$b.py || status=1; done; exit $$status
 
 sync: venv
-	$(VENV)/bin/jupytext --sync notebooks/*.md
+	$(PY) book/_ext/course_notebooks.py sync
 
+# constraints.txt from requirements.txt, then binder/requirements.txt's lock from its
+# top-level list (binder/lock.py resolves it with -c constraints.txt).
 lock:
 	rm -rf _build/lockvenv && $(PYTHON) -m venv _build/lockvenv
 	_build/lockvenv/bin/pip install --quiet --upgrade pip
 	_build/lockvenv/bin/pip install --quiet -r requirements.txt
 	{ echo "# Every package pinned, generated by 'make lock' from requirements.txt."; \
 	  _build/lockvenv/bin/pip freeze; } > constraints.txt
+	$(PYTHON) binder/lock.py
 
 clean:
-	rm -rf _build $(STAGE)
+	rm -rf _build $(STAGE) .test-latest

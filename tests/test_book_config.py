@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -42,13 +43,19 @@ def test_cell_timeout_is_the_same_for_the_book_and_nbmake():
     assert CONFIG["execute"]["timeout"] == nbmake_timeout
 
 
-def test_only_the_ipynb_twin_is_read():
-    assert "notebooks/*.md" in CONFIG["exclude_patterns"]
+def test_the_book_reads_the_myst_source_not_the_launch_notebook():
+    assert "notebooks/*.ipynb" in CONFIG["exclude_patterns"]
+    assert "notebooks/*.md" not in CONFIG["exclude_patterns"]
     assert CONFIG["only_build_toc_files"] is True
 
 
 def test_launch_buttons_and_placeholder_repository():
     buttons = CONFIG["launch_buttons"]
     assert buttons["colab_url"] and buttons["binderhub_url"]
+    hub = urlsplit(buttons.get("jupyterhub_url", "")).hostname or ""
+    placeholders = ("example", "example.com", "example.org", "example.net", "example.edu", "test",
+                    "invalid", "localhost")  # reserved names (RFC 2606), which open nothing
+    assert not any(f".{hub}".endswith(f".{name}") for name in placeholders), \
+        f"the JupyterHub button opens a placeholder ({hub}): name a real hub, or none"
     text = (REPO / "_config.yml").read_text()
     assert "PLACEHOLDER" in text, "mark the repository URL as a placeholder until publication"

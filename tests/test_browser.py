@@ -35,10 +35,6 @@ from rnncourse import cli
 
 pytestmark = pytest.mark.site
 REPO = Path(__file__).resolve().parents[1]
-# As in tests/test_site.py: the book's sources (_config.yml, _toc.yml) are in STAGE, the build
-# in OUTPUT/_build/html (OUTPUT is STAGE itself when only the stage is given).
-STAGE = os.environ.get("RNNCOURSE_SITE_STAGE")
-OUTPUT = os.environ.get("RNNCOURSE_TEST_SITE") or STAGE
 ON_CI = os.environ.get("CI", "").lower() == "true"
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = {"serious", "critical"}
@@ -126,8 +122,8 @@ def site_pages(html_dir: Path) -> list[str]:
 
 
 def book_config(name: str) -> dict:
-    """_toc.yml or _config.yml of the book that was built."""
-    return yaml.safe_load((Path(STAGE or OUTPUT) / name).read_text())
+    """_toc.yml or _config.yml of the book (the site is built from the same two files)."""
+    return yaml.safe_load((REPO / name).read_text())
 
 
 def toc_entries() -> list[str]:
@@ -259,12 +255,10 @@ async def visit(context, server, html_dir, path, mode, screenshot) -> PageReport
 
 
 @pytest.fixture(scope="module")
-def html_dir() -> Path:
-    if not OUTPUT:
-        pytest.skip("the browser test needs the site built from executed notebooks: run `make test`")
-    html = Path(OUTPUT) / "_build" / "html"
-    assert (html / "index.html").is_file(), f"no built site in {html}: tests/test_site.py builds it"
-    return html
+def html_dir(site) -> Path:
+    """The website built from the executed notebooks (the `site` fixture, conftest.py)."""
+    assert (site.html / "index.html").is_file(), f"no index.html in {site.html}"
+    return site.html
 
 
 @pytest.fixture(scope="module")
@@ -393,12 +387,15 @@ def test_launch_links_open_an_ipynb_of_the_repository(crawl, html_dir):
     for page in notebook_pages(html_dir):
         links, twin = seen[page]["launch"], str(Path(page).with_suffix(".ipynb"))
         hosts = {urlsplit(link).netloc for link in links}
-        for url in ("colab_url", "binderhub_url", "jupyterhub_url"):
+        for url in ("colab_url", "binderhub_url"):
             assert urlsplit(buttons[url]).netloc in hosts, f"{page} has no {url} button"
         for link in links:
             path = launched_notebook(link)
             assert path == twin, f"{page}: {link} opens {path}"
             assert (REPO / path).is_file(), f"{link} opens {path}, not in the repository"
+        if "jupyterhub_url" not in buttons:  # no hub named: no button that goes nowhere
+            assert not any("git-pull" in link for link in links), f"{page} has a hub button"
+            continue
         hub_links = [link for link in links if link.startswith(buttons["jupyterhub_url"])]
         assert hub_links == [cli.hub_link(buttons["jupyterhub_url"], twin)], \
             "the JupyterHub button and `python -m rnncourse hub-link` disagree"
@@ -410,9 +407,9 @@ def launched_notebook(link: str) -> str | None:
     """The repository path of the .ipynb that a Colab, Binder or nbgitpuller link opens."""
     parts = urlsplit(link)
     query = parse_qs(parts.query)
-    if "urlpath" in query:  # Binder: lab/tree/PATH; nbgitpuller: lab/tree/REPO-FOLDER/PATH
-        repo = query.get("repo", [""])[0].rstrip("/").rsplit("/", 1)[-1]
-        return query["urlpath"][0].removeprefix("lab/tree/").removeprefix(f"{repo}/")
+    if "urlpath" in query:  # Binder: lab/tree/PATH; nbgitpuller: lab/tree/TARGET/PATH
+        target = query.get("targetPath", [""])[0]
+        return query["urlpath"][0].removeprefix("lab/tree/").removeprefix(f"{target}/")
     match = re.search(r"/blob/[^/]+/(.+\.ipynb)$", parts.path)  # Colab
     return match[1] if match else None
 

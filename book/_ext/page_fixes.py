@@ -11,7 +11,13 @@
   label-content-name-mismatch, serious).
 - Colour contrast: static/course.css darkens links inside exercises and the inline colours of
   rich output, in light mode (axe-core: color-contrast, serious).
+- The download button of a notebook page offers the launch notebook (what learners open: plain
+  Jupyter Markdown, folded solutions), not the website's MyST form of it. The launch notebook is
+  `notebooks/NAME.ipynb` in the book's sources, or `.launch/notebooks/NAME.ipynb` where the
+  sources hold the website's form (the test build, tests/conftest.py).
 """
+
+import shutil
 
 from pathlib import Path
 
@@ -44,6 +50,20 @@ def fix_page(app, pagename, templatename, context, doctree):
         context["body"] = body
 
 
+def download_launch_notebooks(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    source = Path(app.srcdir)
+    for docname in app.env.found_docs:
+        if not docname.startswith("notebooks/"):
+            continue
+        for launch in (source / ".launch" / f"{docname}.ipynb", source / f"{docname}.ipynb"):
+            target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+            if launch.is_file() and target.is_file():
+                shutil.copyfile(launch, target)
+                break
+
+
 def add_static_path(app):
     app.config.html_static_path.append(str(STATIC))
 
@@ -52,4 +72,5 @@ def setup(app):
     app.connect("builder-inited", add_static_path)
     app.add_css_file("course.css")
     app.connect("html-page-context", fix_page)
+    app.connect("build-finished", download_launch_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
