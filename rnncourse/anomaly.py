@@ -14,15 +14,7 @@ found.
 
 import numpy as np
 
-
-def _check_series(series, name="series"):
-    """A finite 1-D float64 array, or ValueError."""
-    array = np.asarray(series, dtype=float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (time,), got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return array
+from rnncourse import _checks
 
 
 def rolling_zscore(series, window):
@@ -30,11 +22,10 @@ def rolling_zscore(series, window):
 
     The mean and (population, ddof=0) standard deviation of ``series[t-window:t]`` standardise
     ``series[t]``; a window with zero spread gives z = 0 where the value equals the mean and
-    +-inf elsewhere.
+    +-inf elsewhere. ``window`` is an integer, 2 <= window < time.
     """
-    x = _check_series(series)  # (time,)
-    if not isinstance(window, int | np.integer) or window < 2:
-        raise ValueError(f"window must be an integer >= 2, got {window!r}")
+    x = np.asarray(_checks.array("series", series, axes=("time",)), dtype=np.float64)
+    window = _checks.integer("window", window, minimum=2)
     if window >= len(x):
         raise ValueError(f"window ({window}) must be shorter than the series ({len(x)} steps)")
     windows = np.lib.stride_tricks.sliding_window_view(x[:-1], window)  # (time - window, window)
@@ -46,26 +37,38 @@ def rolling_zscore(series, window):
     return np.concatenate([np.full(window, np.nan), z])  # (time,)
 
 
+def _labels(name, value, sizes):
+    """value as a non-empty bool array (time,), True/False or 0/1, its length as in sizes."""
+    return _checks.sized(name, value, ("time",), sizes, kind="bool", nonempty=("time",))
+
+
 def label_segments(labels):
-    """The ``(start, stop)`` pairs (stop exclusive) of the runs of True in ``labels (time,)``."""
-    flags = np.asarray(labels)
-    if flags.ndim != 1:
-        raise ValueError(f"labels must be 1-D (time,), got shape {flags.shape}")
-    padded = np.concatenate([[False], flags.astype(bool), [False]])  # (time + 2,)
+    """The ``(start, stop)`` pairs (stop exclusive) of the runs of True in ``labels (time,)``.
+
+    labels: True/False (or 0/1) per step.
+    """
+    flags = _labels("labels", labels, {})  # (time,)
+    padded = np.concatenate([[False], flags, [False]])  # (time + 2,)
     edges = np.flatnonzero(padded[1:] != padded[:-1])  # starts and stops, alternating
     return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2])]
 
 
-def event_recall(labels, flags):
-    """Fraction of anomalous segments of ``labels (time,)`` with at least one flagged step."""
-    labels, flags = np.asarray(labels, dtype=bool), np.asarray(flags, dtype=bool)
-    if labels.shape != flags.shape or labels.ndim != 1:
-        raise ValueError(
-            f"labels and flags must be 1-D of the same length, got {labels.shape} and {flags.shape}"
-        )
-    segments = label_segments(labels)
-    if not segments:
+def _check_pair(labels, flags):
+    """labels and flags as bool arrays of one length (time,), with at least one anomaly."""
+    sizes = {}
+    labels, flags = _labels("labels", labels, sizes), _labels("flags", flags, sizes)
+    if not labels.any():
         raise ValueError("labels contain no anomaly: event recall is undefined")
+    return labels, flags
+
+
+def event_recall(labels, flags):
+    """Fraction of anomalous segments of ``labels (time,)`` with at least one flagged step.
+
+    labels, flags: True/False (or 0/1) per step, the same length; labels has an anomaly.
+    """
+    labels, flags = _check_pair(labels, flags)  # (time,) each
+    segments = label_segments(labels)
     return float(np.mean([flags[start:stop].any() for start, stop in segments]))
 
 
@@ -75,7 +78,6 @@ def precision_event_recall(labels, flags):
     Point precision is the share of flagged steps that are anomalous (1.0 when nothing is
     flagged: no false alarm was raised); event recall is :func:`event_recall`.
     """
-    recall = event_recall(labels, flags)  # checks shapes and that there is an anomaly
-    labels, flags = np.asarray(labels, dtype=bool), np.asarray(flags, dtype=bool)
+    labels, flags = _check_pair(labels, flags)  # (time,) each
     precision = float(labels[flags].mean()) if flags.any() else 1.0
-    return precision, recall
+    return precision, event_recall(labels, flags)

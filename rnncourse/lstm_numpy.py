@@ -22,10 +22,13 @@ where U = units and ``*`` is elementwise. Each gate and state is (batch, units).
 
 import numpy as np
 
-from rnncourse.rnn_numpy import _check_finite, _check_state, _glorot_uniform
+from rnncourse import _checks
+from rnncourse.rnn_numpy import glorot_uniform
 
 PARAM_NAMES = ("W_x", "W_h", "b")  # Keras order: kernel, recurrent_kernel, bias
 NUM_GATES = 4  # i, f, c, o
+# The axes of each weight, checked in this order: W_h first fixes `units` and `4*units`.
+AXES = {"W_h": ("units", "4*units"), "W_x": ("features", "4*units"), "b": ("4*units",)}
 
 
 def _orthogonal_rows(num_rows, num_cols, rng):
@@ -46,18 +49,21 @@ def lstm_init_params(num_features, num_units, rng):
     its content (Jozefowicz et al., 2015).
 
     Args:
-        num_features: size of each input vector x_t.
-        num_units: size of the hidden state h_t and of the cell state c_t.
+        num_features: size of each input vector x_t (an integer >= 1).
+        num_units: size of the hidden state h_t and of the cell state c_t (an integer >= 1).
         rng: a ``np.random.Generator``, e.g. ``np.random.default_rng(seed)``.
 
     Returns:
         dict with ``W_x (features, 4*units)``, ``W_h (units, 4*units)``,
         ``b (4*units,)``.
     """
+    num_features = _checks.integer("num_features", num_features, minimum=1)
+    num_units = _checks.integer("num_units", num_units, minimum=1)
+    rng = _checks.generator("rng", rng)
     b = np.zeros(NUM_GATES * num_units)  # (4*units,)
     b[num_units : 2 * num_units] = 1.0  # forget-gate block
     return {
-        "W_x": _glorot_uniform(num_features, NUM_GATES * num_units, rng),
+        "W_x": glorot_uniform(num_features, NUM_GATES * num_units, rng),
         "W_h": _orthogonal_rows(num_units, NUM_GATES * num_units, rng),
         "b": b,
     }
@@ -68,42 +74,19 @@ def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-def _check_params(params):
-    """(features, units) from params; raise ValueError if the three shapes do not fit together."""
-    W_x, W_h, b = (np.shape(params[name]) for name in PARAM_NAMES)
-    num_units = W_h[0] if len(W_h) == 2 else -1
-    expected = NUM_GATES * num_units
-    if len(W_x) != 2 or W_x[1] != expected or W_h != (num_units, expected) or b != (expected,):
+def _checked_params(params, sizes):
+    """W_x (features, 4*units), W_h (units, 4*units), b (4*units,), finite; fills sizes."""
+    params = _checks.weights("params", params, AXES, sizes, exact=False)
+    if sizes["4*units"][0] != NUM_GATES * sizes["units"][0]:
         raise ValueError(
             "LSTM params must be W_x (features, 4*units), W_h (units, 4*units), b (4*units,); "
-            f"got W_x {W_x}, W_h {W_h}, b {b}"
+            f"got W_x {params['W_x'].shape}, W_h {params['W_h'].shape}, b {params['b'].shape}"
         )
-    return W_x[0], num_units
+    return params
 
 
-def lstm_step(x_t, h_prev, c_prev, params):
-    """One LSTM step: the gate equations in the module docstring.
-
-    Args:
-        x_t: (batch, features) inputs at step t.
-        h_prev: (batch, units) hidden state after step t-1.
-        c_prev: (batch, units) cell state after step t-1.
-        params: dict from :func:`lstm_init_params`.
-
-    Returns:
-        (h_t, c_t), both (batch, units).
-
-    Raises:
-        ValueError: params that do not fit together, x_t not (batch, features),
-            states not (batch, units), or NaN/inf in any input.
-    """
-    num_features, num_units = _check_params(params)
-    x_t = np.asarray(x_t, dtype=np.float64)  # (batch, features)
-    if x_t.ndim != 2 or x_t.shape[1] != num_features:
-        raise ValueError(f"x_t must be (batch, features={num_features}); got {x_t.shape}")
-    _check_finite("x_t", x_t)
-    h_prev = _check_state("h_prev", h_prev, (x_t.shape[0], num_units))  # (batch, units)
-    c_prev = _check_state("c_prev", c_prev, (x_t.shape[0], num_units))  # (batch, units)
+def _lstm_step(x_t, h_prev, c_prev, params):
+    """lstm_step without the checks: lstm_forward checks its arguments once, for every step."""
     z = x_t @ params["W_x"] + h_prev @ params["W_h"] + params["b"]  # (batch, 4*units)
     z_i, z_f, z_c, z_o = np.split(z, NUM_GATES, axis=1)  # each (batch, units)
     i = _sigmoid(z_i)  # (batch, units) input gate
@@ -113,6 +96,31 @@ def lstm_step(x_t, h_prev, c_prev, params):
     c_t = f * c_prev + i * c_tilde  # (batch, units)
     h_t = o * np.tanh(c_t)  # (batch, units)
     return h_t, c_t
+
+
+def lstm_step(x_t, h_prev, c_prev, params):
+    """One LSTM step: the gate equations in the module docstring.
+
+    Args:
+        x_t: (batch, features) inputs at step t.
+        h_prev: (batch, units) hidden state after step t-1; zeros if None.
+        c_prev: (batch, units) cell state after step t-1; zeros if None.
+        params: dict from :func:`lstm_init_params`.
+
+    Returns:
+        (h_t, c_t), both (batch, units).
+
+    Raises:
+        ValueError, TypeError: params that do not fit together, x_t not (batch, features),
+            states not (batch, units), or NaN/inf in any input or weight.
+    """
+    sizes = {}
+    params = _checked_params(params, sizes)
+    x_t = _checks.sized("x_t", x_t, ("batch", "features"), sizes)  # (batch, features)
+    x_t = np.asarray(x_t, dtype=np.float64)  # (batch, features)
+    h_prev = _checks.initial_state("h_prev", h_prev, ("batch", "units"), sizes)
+    c_prev = _checks.initial_state("c_prev", c_prev, ("batch", "units"), sizes)
+    return _lstm_step(x_t, h_prev, c_prev, params)
 
 
 def lstm_forward(x, params, h0=None, c0=None):
@@ -133,25 +141,22 @@ def lstm_forward(x, params, h0=None, c0=None):
         after step t.
 
     Raises:
-        ValueError: x not 3-D, empty time axis, feature size not matching W_x,
-            params that do not fit together, NaN/inf in x, h0 or c0, or h0 / c0
-            of the wrong shape.
+        ValueError, TypeError: x not 3-D, an empty batch or time axis, feature size not
+            matching W_x, params that do not fit together, NaN/inf in x, params, h0 or c0,
+            or h0 / c0 of the wrong shape.
     """
-    num_features, num_units = _check_params(params)
+    sizes = {}
+    params = _checked_params(params, sizes)
+    x = _checks.sized("x", x, ("batch", "time", "features"), sizes, nonempty=("batch", "time"))
     x = np.asarray(x, dtype=np.float64)  # (batch, time, features)
-    if x.ndim != 3 or x.shape[1] == 0 or x.shape[2] != num_features:
-        raise ValueError(
-            f"x must be 3-D (batch, time >= 1, features={num_features}) to match W_x "
-            f"{np.shape(params['W_x'])}; got shape {x.shape}"
-        )
-    _check_finite("x", x)
+    h_prev = _checks.initial_state("h0", h0, ("batch", "units"), sizes)  # (batch, units)
+    c_prev = _checks.initial_state("c0", c0, ("batch", "units"), sizes)  # (batch, units)
     batch_size, seq_len, _ = x.shape
-    h_prev = _check_state("h0", h0, (batch_size, num_units))  # (batch, units)
-    c_prev = _check_state("c0", c0, (batch_size, num_units))  # (batch, units)
+    num_units = params["W_h"].shape[0]
     h = np.empty((batch_size, seq_len, num_units))  # (batch, time, units)
     c = np.empty((batch_size, seq_len, num_units))  # (batch, time, units)
     for t in range(seq_len):
-        h_prev, c_prev = lstm_step(x[:, t], h_prev, c_prev, params)  # (batch, units) each
+        h_prev, c_prev = _lstm_step(x[:, t], h_prev, c_prev, params)  # (batch, units) each
         h[:, t] = h_prev  # (batch, units)
         c[:, t] = c_prev  # (batch, units)
     return h, c

@@ -21,11 +21,30 @@ converted to float64.
 
 import numpy as np
 
+from rnncourse import _checks
+
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
+# The axes of each weight, checked in this order: W_hh first fixes `units` for the others.
+AXES = {"W_hh": ("units", "units"), "W_xh": ("features", "units"), "b_h": ("units",),
+        "W_hy": ("units", "outputs"), "b_y": ("outputs",)}
+RECURRENCE = ("W_hh", "W_xh", "b_h")  # what rnn_step and rnn_forward use
+READOUT = ("W_hy", "b_y")  # what rnn_outputs uses
 
 
-def _glorot_uniform(fan_in, fan_out, rng):
-    """Uniform on [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)) (Keras' default kernel)."""
+def _weights(params, names, sizes, exact=False):
+    """params[name] for each of names, finite and of shapes that fit together; fills sizes."""
+    axes = {name: AXES[name] for name in names}
+    return _checks.weights("params", params, axes, sizes, exact=exact)
+
+
+def glorot_uniform(fan_in, fan_out, rng):
+    """Uniform on [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)): (fan_in, fan_out).
+
+    Keras' default kernel initializer (``GlorotUniform``), also used by ``lstm_numpy``.
+    """
+    fan_in = _checks.integer("fan_in", fan_in, minimum=1)
+    fan_out = _checks.integer("fan_out", fan_out, minimum=1)
+    rng = _checks.generator("rng", rng)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=(fan_in, fan_out))  # (fan_in, fan_out)
 
@@ -45,20 +64,24 @@ def init_params(num_features, num_units, num_outputs, rng):
     the start), and both biases are zero.
 
     Args:
-        num_features: size of each input vector x_t.
-        num_units: size of the hidden state h_t.
-        num_outputs: size of each output vector y_t.
+        num_features: size of each input vector x_t (an integer >= 1).
+        num_units: size of the hidden state h_t (an integer >= 1).
+        num_outputs: size of each output vector y_t (an integer >= 1).
         rng: a ``np.random.Generator``, e.g. ``np.random.default_rng(seed)``.
 
     Returns:
         dict with ``W_xh (features, units)``, ``W_hh (units, units)``,
         ``b_h (units,)``, ``W_hy (units, outputs)``, ``b_y (outputs,)``.
     """
+    num_features = _checks.integer("num_features", num_features, minimum=1)
+    num_units = _checks.integer("num_units", num_units, minimum=1)
+    num_outputs = _checks.integer("num_outputs", num_outputs, minimum=1)
+    rng = _checks.generator("rng", rng)
     return {
-        "W_xh": _glorot_uniform(num_features, num_units, rng),
+        "W_xh": glorot_uniform(num_features, num_units, rng),
         "W_hh": _orthogonal(num_units, rng),
         "b_h": np.zeros(num_units),
-        "W_hy": _glorot_uniform(num_units, num_outputs, rng),
+        "W_hy": glorot_uniform(num_units, num_outputs, rng),
         "b_y": np.zeros(num_outputs),
     }
 
@@ -67,56 +90,16 @@ def count_params(params):
     """Number of scalars in ``params``, as Keras reports it, whatever the sequence length.
 
     For the full network: features*units + units*units + units + units*outputs + outputs.
+    ``params`` may be any dict of arrays (the LSTM's too).
     """
-    return int(sum(np.size(value) for value in params.values()))
+    params = _checks.arrays("params", params, finite=False)
+    return int(sum(value.size for value in params.values()))
 
 
-def _check_finite(name, array):
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; it contains NaN or inf")
-
-
-def _as_float(array):
-    """array as float64, or as float32 if it already is float32."""
-    array = np.asarray(array)
-    return array if array.dtype == np.float32 else np.asarray(array, dtype=np.float64)
-
-
-def _check_x(x, params):
-    """x as a float array (batch, time, features) that matches W_xh; raise ValueError."""
-    x = _as_float(x)
-    if x.ndim != 3:
-        raise ValueError(f"x must be 3-D (batch, time, features); got shape {x.shape}")
-    if x.shape[1] == 0:
-        raise ValueError("x has an empty time axis; need at least one time step")
-    if x.shape[2] != params["W_xh"].shape[0]:
-        raise ValueError(
-            f"x has {x.shape[2]} features but W_xh expects {params['W_xh'].shape[0]} "
-            f"(W_xh is (features, units) = {params['W_xh'].shape})"
-        )
-    _check_finite("x", x)
-    return x
-
-
-def _check_state(name, state, shape, dtype=np.float64):
-    """state as a float array of the given shape, zeros if None; raise ValueError."""
-    if state is None:
-        return np.zeros(shape, dtype=dtype)
-    state = _as_float(state)
-    if state.shape != shape:
-        raise ValueError(f"{name} must be (batch, units) = {shape}; got {state.shape}")
-    _check_finite(name, state)
-    return state
-
-
-def _check_mask(mask, shape):
-    """mask as a bool array (batch, time), or None; raise ValueError."""
-    if mask is None:
-        return None
-    mask = np.asarray(mask)
-    if mask.shape != shape:
-        raise ValueError(f"mask must be (batch, time) = {shape}; got {mask.shape}")
-    return mask.astype(bool)
+def _rnn_step(x_t, h_prev, params):
+    """rnn_step without the checks: rnn_forward checks its arguments once, for every step."""
+    z_t = x_t @ params["W_xh"] + h_prev @ params["W_hh"] + params["b_h"]  # (batch, units)
+    return np.tanh(z_t)  # (batch, units)
 
 
 def rnn_step(x_t, h_prev, params):
@@ -125,14 +108,21 @@ def rnn_step(x_t, h_prev, params):
     z_t is the pre-activation.
 
     Args:
-        x_t: (batch, features) inputs at step t.
+        x_t: (batch, features) inputs at step t; one row (1, features) is used for every
+            state of a batch (NumPy broadcasting).
         h_prev: (batch, units) state after step t-1.
+        params: dict with W_xh, W_hh, b_h (other keys are ignored).
 
     Returns:
         h_t: (batch, units).
     """
-    z_t = x_t @ params["W_xh"] + h_prev @ params["W_hh"] + params["b_h"]  # (batch, units)
-    return np.tanh(z_t)  # (batch, units)
+    sizes = {}
+    params = _weights(params, RECURRENCE, sizes)
+    x_t = _checks.sized("x_t", x_t, ("batch", "features"), sizes)  # (batch, features)
+    if len(x_t) == 1:  # one input row, broadcast over a batch of states
+        del sizes["batch"]
+    h_prev = _checks.sized("h_prev", h_prev, ("batch", "units"), sizes)  # (batch, units)
+    return _rnn_step(x_t, h_prev, params)  # (batch, units)
 
 
 def rnn_forward(x, params, h0=None, mask=None):
@@ -142,7 +132,7 @@ def rnn_forward(x, params, h0=None, mask=None):
         x: (batch, time, features) inputs.
         params: dict from :func:`init_params` (only W_xh, W_hh, b_h are used).
         h0: (batch, units) initial state; zeros if None.
-        mask: (batch, time) bool, True for real steps. At a masked step the
+        mask: (batch, time) bool (or 0/1), True for real steps. At a masked step the
             state is carried over unchanged, h_t = h_{t-1}, as in Keras
             (``mask_zero=True`` or a ``Masking`` layer). One difference: Keras
             returns zeros, not h0, for steps masked before the first real one;
@@ -152,18 +142,21 @@ def rnn_forward(x, params, h0=None, mask=None):
         h: (batch, time, units), h[:, t] is the state after step t.
 
     Raises:
-        ValueError: x not 3-D, empty time axis, feature size not matching W_xh,
-            NaN/inf in x or h0, or h0 / mask of the wrong shape.
+        ValueError, TypeError: x not 3-D, an empty batch or time axis, feature size not
+            matching W_xh, weights that do not fit together, NaN/inf in x, params or h0,
+            or h0 / mask of the wrong shape or kind.
     """
-    x = _check_x(x, params)  # (batch, time, features)
+    sizes = {}
+    params = _weights(params, RECURRENCE, sizes)
+    x = _checks.sized("x", x, ("batch", "time", "features"), sizes, nonempty=("batch", "time"))
+    h_prev = _checks.initial_state("h0", h0, ("batch", "units"), sizes, x.dtype)
+    mask = _checks.optional(_checks.sized, "mask", mask, ("batch", "time"), sizes, kind="bool")
     batch_size, seq_len, _ = x.shape
     num_units = params["W_hh"].shape[0]
-    h_prev = _check_state("h0", h0, (batch_size, num_units), x.dtype)  # (batch, units)
-    mask = _check_mask(mask, (batch_size, seq_len))  # (batch, time) or None
     dtype = np.result_type(x, h_prev, params["W_hh"])
     h = np.empty((batch_size, seq_len, num_units), dtype=dtype)  # (batch, time, units)
     for t in range(seq_len):
-        h_t = rnn_step(x[:, t], h_prev, params)  # (batch, units)
+        h_t = _rnn_step(x[:, t], h_prev, params)  # (batch, units)
         if mask is not None:
             keep = mask[:, t, None]  # (batch, 1)
             h_t = np.where(keep, h_t, h_prev)  # (batch, units)
@@ -179,38 +172,15 @@ def rnn_outputs(h, params):
 
     Args:
         h: (batch, time, units) states from :func:`rnn_forward`.
+        params: dict with W_hy (units, outputs) and b_y (outputs,) (other keys are ignored).
 
     Returns:
         y: (batch, time, outputs).
     """
-    h = _as_float(h)
-    num_units = params["W_hy"].shape[0]
-    if h.ndim != 3 or h.shape[2] != num_units:
-        raise ValueError(f"h must be 3-D (batch, time, units={num_units}); got {h.shape}")
+    sizes = {}
+    params = _weights(params, READOUT, sizes)
+    h = _checks.sized("h", h, ("batch", "time", "units"), sizes, nonempty=("batch", "time"))
     return h @ params["W_hy"] + params["b_y"]  # (batch, time, outputs)
-
-
-def _check_array(name, array, shape, axes):
-    """array as a finite float array of the given shape; axes names the shape in the error."""
-    array = _as_float(array)
-    if array.shape != shape:
-        raise ValueError(f"{name} must be {axes} = {shape}; got {array.shape}")
-    _check_finite(name, array)
-    return array
-
-
-def _is_positive_number(value):
-    """True for a finite real number > 0 (not a bool, string or array)."""
-    real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    return real and bool(np.isfinite(value)) and value > 0
-
-
-def _check_truncate(truncate):
-    if truncate is None:
-        return None
-    if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
-        raise ValueError(f"truncate must be None (full BPTT) or an integer >= 1; got {truncate!r}")
-    return int(truncate)
 
 
 def _step_back(grads, dh, t, x, h, h_start, params):
@@ -268,7 +238,7 @@ def rnn_backward(x, h, params, dy, h0=None, truncate=None):
         x: (batch, time, features) inputs.
         h: (batch, time, units) states from :func:`rnn_forward` (same x, params, h0;
             no mask: masked steps are not supported here).
-        params: dict from :func:`init_params`.
+        params: dict from :func:`init_params` (exactly its five keys).
         dy: (batch, time, outputs) dLoss/dy; many-to-one: zeros except the last step.
         h0: (batch, units) initial state used in the forward pass; zeros if None.
         truncate: None for full BPTT, or an integer k >= 1 (see above).
@@ -278,25 +248,27 @@ def rnn_backward(x, h, params, dy, h0=None, truncate=None):
         plus ``"x"`` (batch, time, features) and ``"h0"`` (batch, units).
 
     Raises:
-        ValueError: bad x (as :func:`rnn_forward`), h, dy or h0 of the wrong shape or
-            not finite, or truncate not None and not an integer >= 1.
+        ValueError, TypeError: bad x or params (as :func:`rnn_forward`, and the keys of
+            :func:`init_params` exactly), h, dy or h0 of the wrong shape or not finite, or
+            truncate not None and not an integer >= 1.
     """
-    x = _check_x(x, params)  # (batch, time, features)
-    batch_size, seq_len, _ = x.shape
-    num_units, num_outputs = params["W_hy"].shape
-    h = _check_array("h", h, (batch_size, seq_len, num_units), "(batch, time, units)")
-    dy = _check_array("dy", dy, (batch_size, seq_len, num_outputs), "(batch, time, outputs)")
-    h_start = _check_state("h0", h0, (batch_size, num_units), x.dtype)  # (batch, units)
-    truncate = _check_truncate(truncate)
-    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    sizes = {}
+    weights = _weights(params, AXES, sizes, exact=True)
+    x = _checks.sized("x", x, ("batch", "time", "features"), sizes, nonempty=("batch", "time"))
+    h = _checks.sized("h", h, ("batch", "time", "units"), sizes)  # (batch, time, units)
+    dy = _checks.sized("dy", dy, ("batch", "time", "outputs"), sizes)  # (batch, time, outputs)
+    h_start = _checks.initial_state("h0", h0, ("batch", "units"), sizes, x.dtype)
+    truncate = _checks.optional(_checks.integer, "truncate", truncate, minimum=1)
+    seq_len, (num_units, num_outputs) = x.shape[1], weights["W_hy"].shape
+    grads = {name: np.zeros_like(weights[name]) for name in params}  # in the caller's order
     grads["W_hy"] = h.reshape(-1, num_units).T @ dy.reshape(-1, num_outputs)  # (units, outputs)
     grads["b_y"] = dy.sum(axis=(0, 1))  # (outputs,)
     grads["x"] = np.zeros_like(x)  # (batch, time, features)
     grads["h0"] = np.zeros_like(h_start)  # (batch, units)
     if truncate is None or truncate >= seq_len:
-        _bptt_full(grads, x, h, h_start, dy, params)
+        _bptt_full(grads, x, h, h_start, dy, weights)
     else:
-        _bptt_truncated(grads, x, h, h_start, dy, params, truncate)
+        _bptt_truncated(grads, x, h, h_start, dy, weights, truncate)
     return grads
 
 
@@ -309,13 +281,10 @@ def mse_loss(y_pred, y_true):
     Returns:
         (loss, dy): loss a float, dy = 2 * (y_pred - y_true) / y_pred.size, shaped like y_pred.
     """
-    y_pred, y_true = _as_float(y_pred), _as_float(y_true)
+    y_pred = _checks.values("y_pred", y_pred)  # any shape, at least one element
+    y_true = _checks.values("y_true", y_true, nonempty=False)  # like y_pred
     if y_pred.shape != y_true.shape:
         raise ValueError(f"y_true must have the shape of y_pred {y_pred.shape}; got {y_true.shape}")
-    if y_pred.size == 0:
-        raise ValueError("y_pred is empty; need at least one element")
-    _check_finite("y_pred", y_pred)
-    _check_finite("y_true", y_true)
     error = y_pred - y_true  # like y_pred
     return float(np.mean(error * error)), 2.0 * error / error.size  # float, like y_pred
 
@@ -330,11 +299,8 @@ def clip_by_global_norm(grads, max_norm):
         (clipped, norm): a new dict with the same keys and shapes (values unchanged when
         norm <= max_norm), and the global norm before clipping as a float.
     """
-    if not _is_positive_number(max_norm):
-        raise ValueError(f"max_norm must be a positive finite number; got {max_norm!r}")
-    arrays = {name: _as_float(grad) for name, grad in grads.items()}
-    for name, grad in arrays.items():
-        _check_finite(f"grads[{name!r}]", grad)
-    norm = float(np.sqrt(sum(np.sum(grad * grad) for grad in arrays.values())))
+    max_norm = _checks.positive("max_norm", max_norm)
+    grads = _checks.arrays("grads", grads)  # finite arrays of any shape
+    norm = float(np.sqrt(sum(np.sum(grad * grad) for grad in grads.values())))
     scale = max_norm / max(norm, max_norm)  # 1.0 when norm <= max_norm
-    return {name: grad * scale for name, grad in arrays.items()}, norm
+    return {name: grad * scale for name, grad in grads.items()}, norm

@@ -12,33 +12,23 @@ tests/test_windows.py); this version returns plain NumPy arrays, batch first.
 
 import numpy as np
 
-
-def _check_series(series):
-    """series as a float64 array of shape (time,), or a ValueError saying what is wrong."""
-    array = np.asarray(series)
-    if array.ndim != 1:
-        raise ValueError(
-            f"series must be 1-D, shape (time,); got shape {array.shape}. "
-            "For a (time, 1) array pass series[:, 0]."
-        )
-    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-        raise ValueError(f"series must hold real numbers; got dtype {array.dtype}")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        bad = np.flatnonzero(~np.isfinite(array))
-        raise ValueError(
-            f"series must be finite; it has {bad.size} NaN or inf values, first at index {bad[0]}"
-        )
-    return array
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+from rnncourse import _checks
 
 
 def num_windows(length, past, horizon=1):
-    """How many windows of ``past`` inputs and ``horizon`` targets fit in ``length`` steps."""
+    """How many windows of ``past`` inputs and ``horizon`` targets fit in ``length`` steps.
+
+    length - past - horizon + 1, at least 1: a series shorter than past + horizon raises
+    ValueError, as :func:`make_windows` does (past and horizon are integers >= 1).
+    """
+    length = _checks.integer("length", length, minimum=0)
+    past = _checks.integer("past", past, minimum=1)
+    horizon = _checks.integer("horizon", horizon, minimum=1)
+    if past + horizon > length:
+        raise ValueError(
+            f"a window of past={past} inputs plus horizon={horizon} targets needs at least "
+            f"{past + horizon} time steps; the series has {length}"
+        )
     return length - past - horizon + 1
 
 
@@ -56,18 +46,11 @@ def make_windows(series, past, horizon=1):
         where windows = time - past - horizon + 1, in time order.
 
     Raises:
-        ValueError: series not 1-D, not numeric, or with NaN/inf; past or horizon not a
-        positive integer; past + horizon longer than the series.
+        ValueError, TypeError: series not 1-D, not real numbers, or with NaN/inf; past or
+        horizon not a positive integer; past + horizon longer than the series.
     """
-    array = _check_series(series)  # (time,)
-    _check_count("past", past)
-    _check_count("horizon", horizon)
-    count = num_windows(len(array), past, horizon)
-    if count < 1:
-        raise ValueError(
-            f"a window of past={past} inputs plus horizon={horizon} targets needs at least "
-            f"{past + horizon} time steps; the series has {len(array)}"
-        )
+    array = np.asarray(_checks.array("series", series, axes=("time",)), dtype=np.float64)
+    count = num_windows(len(array), past, horizon)  # checks past and horizon
     starts = np.arange(count)  # (windows,): first index of each window
     x = array[starts[:, None] + np.arange(past)][..., None]  # (windows, past, 1)
     y = array[starts[:, None] + past + np.arange(horizon)]  # (windows, horizon)

@@ -52,17 +52,18 @@ def test_constant_window():
 
 
 @pytest.mark.parametrize(
-    "series, window, message",
+    "series, window, error, message",
     [
-        (np.zeros((4, 2)), 2, r"1-D \(time,\), got shape \(4, 2\)"),
-        ([0.0, np.nan, 1.0, 2.0], 2, "NaN or inf"),
-        ([0.0, 1.0, 2.0], 3, r"window \(3\) must be shorter than the series \(3 steps\)"),
-        ([0.0, 1.0, 2.0], 1, "integer >= 2"),
-        ([0.0, 1.0, 2.0], 2.0, "integer >= 2"),
+        (np.zeros((4, 2)), 2, ValueError, r"series must be 1-D \(time\); got shape \(4, 2\)"),
+        ([0.0, np.nan, 1.0, 2.0], 2, ValueError, "NaN or inf"),
+        ([0.0, 1.0, 2.0], 3, ValueError,
+         r"window \(3\) must be shorter than the series \(3 steps\)"),
+        ([0.0, 1.0, 2.0], 1, ValueError, "window must be an integer >= 2"),
+        ([0.0, 1.0, 2.0], 2.0, TypeError, "window must be an integer"),
     ],
 )
-def test_rolling_zscore_bad_input(series, window, message):
-    with pytest.raises(ValueError, match=message):
+def test_rolling_zscore_bad_input(series, window, error, message):
+    with pytest.raises(error, match=message):
         rolling_zscore(series, window)
 
 
@@ -70,8 +71,10 @@ def test_label_segments():
     labels = np.array([1, 1, 0, 0, 1, 0, 1, 1, 1], dtype=bool)
     assert label_segments(labels) == [(0, 2), (4, 5), (6, 9)]
     assert label_segments(np.zeros(5, dtype=bool)) == []
-    with pytest.raises(ValueError, match="1-D"):
-        label_segments(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"labels must be 1-D \(time\)"):
+        label_segments(np.zeros((2, 2), dtype=bool))
+    with pytest.raises(TypeError, match="labels must hold booleans"):
+        label_segments(np.array([0.2, 0.9, 0.0]))  # scores are not labels
 
 
 def test_event_recall():
@@ -79,8 +82,10 @@ def test_event_recall():
     flags = np.array([1, 0, 1, 0, 1, 0, 0, 0, 0], dtype=bool)  # hits the first only
     assert event_recall(labels, flags) == pytest.approx(1 / 3)
     assert event_recall(labels, labels) == 1.0
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match=r"flags must be \(time\) with time=9 as in labels"):
         event_recall(labels, flags[:-1])
+    with pytest.raises(TypeError, match="flags must hold booleans"):
+        event_recall(labels, flags * 0.7)  # scores, not flags
     with pytest.raises(ValueError, match="no anomaly"):
         event_recall(np.zeros(4, dtype=bool), np.ones(4, dtype=bool))
 
@@ -90,5 +95,7 @@ def test_precision_event_recall():
     flags = np.array([1, 0, 1, 0, 1, 0, 0, 0, 1], dtype=bool)  # 2 of 4 flags are anomalous
     assert precision_event_recall(labels, flags) == (0.5, pytest.approx(2 / 3))
     assert precision_event_recall(labels, np.zeros(9, dtype=bool)) == (1.0, 0.0)
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match=r"flags must be \(time\) with time=9 as in labels"):
         precision_event_recall(labels, flags[:3])
+    with pytest.raises(ValueError, match=r"labels must hold only True/False \(or 0/1\)"):
+        precision_event_recall(labels * 2, flags)

@@ -32,9 +32,13 @@ def test_noisy_sine_phase_drift_is_a_random_walk():
     np.testing.assert_allclose(series, np.sin(0.1 * np.arange(1000) + phase), atol=1e-12)
 
 
-@pytest.mark.parametrize("length, noise, drift", [(0, 0.1, 0.0), (10, -1.0, 0.0), (10, 0.1, -1)])
-def test_noisy_sine_errors(length, noise, drift):
-    with pytest.raises(ValueError, match="length >= 1, noise_std >= 0 and phase_drift_std >= 0"):
+@pytest.mark.parametrize("length, noise, drift, message", [
+    (0, 0.1, 0.0, "length must be an integer >= 1"),
+    (10, -1.0, 0.0, "noise_std must be a finite number >= 0"),
+    (10, 0.1, -1, "phase_drift_std must be a finite number >= 0"),
+])
+def test_noisy_sine_errors(length, noise, drift, message):
+    with pytest.raises(ValueError, match=message):
         forecast.noisy_sine(length, 0.1, noise, np.random.default_rng(0), phase_drift_std=drift)
 
 
@@ -46,11 +50,12 @@ def test_time_split_in_order():
 @pytest.mark.parametrize(
     "count, train, validation, message",
     [
-        (100, 0.0, 0.2, "0 < train_fraction < 1"),
-        (100, 1.2, 0.0, "0 < train_fraction < 1"),
-        (100, 0.5, -0.1, "0 <= validation_fraction < 1"),
+        (100, 0.0, 0.2, r"train_fraction must be a finite number in \(0, 1\)"),
+        (100, 1.2, 0.0, r"train_fraction must be a finite number in \(0, 1\)"),
+        (100, 0.5, -0.1, r"validation_fraction must be a finite number in \[0, 1\)"),
         (100, 0.7, 0.3, "must leave a test set"),
-        (3, 0.2, 0.0, "too few"),
+        (3, 0.2, 0.0, "too few .* the training part would be empty"),
+        (4, 0.5, 0.1, "too few .* the validation part would be empty"),
     ],
 )
 def test_time_split_errors(count, train, validation, message):
@@ -73,8 +78,30 @@ def test_split_windows_keeps_targets_inside_their_part(past, horizon):
 
 
 def test_split_windows_checks_shapes():
-    with pytest.raises(ValueError, match=r"same number of windows; got shapes \(5, 3, 1\)"):
+    with pytest.raises(ValueError, match=r"y must be \(windows, horizon\) with windows=5 as in x"):
         forecast.split_windows(np.zeros((5, 3, 1)), np.zeros((4, 1)), 2, 3)
+
+
+@pytest.mark.parametrize("train_end, validation_end, message", [
+    (40, 30, r"validation_end must be an integer in \[40, 50\]"),  # the parts would overlap
+    (0, 30, r"train_end must be an integer in \[1, 50\]"),
+    (30, 51, r"validation_end must be an integer in \[30, 50\]"),
+    (5, 30, "no whole window in the train part"),
+    (30, 32, "no whole window in the validation part"),
+    (30, 48, "no whole window in the test part"),
+])
+def test_split_windows_checks_the_cuts(train_end, validation_end, message):
+    x, y = windows.make_windows(np.arange(50.0), past=5, horizon=4)
+    with pytest.raises(ValueError, match=message):
+        forecast.split_windows(x, y, train_end, validation_end)
+
+
+def test_split_windows_without_validation_or_test():
+    x, y = windows.make_windows(np.arange(50.0), past=5, horizon=4)
+    parts = forecast.split_windows(x, y, 30, 30)  # no validation part
+    assert len(parts["validation"][0]) == 0 and len(parts["test"][0]) > 0
+    parts = forecast.split_windows(x, y, 30, 50)  # no test part
+    assert len(parts["test"][0]) == 0 and parts["validation"][1].max() == 49
 
 
 def test_persistence_on_arange():
@@ -109,14 +136,25 @@ def test_seasonal_naive_period_one_is_persistence():
 @pytest.mark.parametrize("period", [0, 7])
 def test_seasonal_naive_period_must_fit_in_the_window(period):
     x, _ = windows.make_windows(np.arange(20.0), past=6)
-    with pytest.raises(ValueError, match="period must be between 1 and past=6"):
+    with pytest.raises(ValueError, match=r"period must be an integer in \[1, 6\]"):
         forecast.seasonal_naive(x, period)
 
 
 @pytest.mark.parametrize("shape", [(5, 3), (5, 3, 2), (5,)])
 def test_baselines_reject_wrong_shapes(shape):
-    with pytest.raises(ValueError, match=r"\(windows, past, 1\); got shape"):
+    with pytest.raises(ValueError, match=r"x must .*\(windows, past, features\)"):
         forecast.persistence(np.zeros(shape))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: forecast.persistence(x, horizon=0),
+    lambda x: forecast.seasonal_naive(x, 2, horizon=0),
+    lambda x: forecast.recursive_forecast(lambda w: w[:, -1], x, steps=0),
+])
+def test_forecasts_of_zero_steps_are_refused(call):
+    x, _ = windows.make_windows(np.arange(10.0), past=3)
+    with pytest.raises(ValueError, match="(horizon|steps) must be an integer >= 1"):
+        call(x)
 
 
 def test_recursive_forecast_of_a_sine_with_its_exact_recurrence():
@@ -151,6 +189,8 @@ def test_mse_by_hand_and_shape_check():
         forecast.mse(np.zeros(3), np.zeros((3, 1)))  # would broadcast to (3, 3) silently
     with pytest.raises(ValueError, match=r"same shape; got \(4,\) and \(3,\)"):
         forecast.mse(np.zeros(4), np.zeros(3))
+    with pytest.raises(ValueError, match="y_true is empty"):
+        forecast.mse([], [])  # not NaN
 
 
 def tiny_model(seed):

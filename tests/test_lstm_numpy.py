@@ -205,7 +205,7 @@ def _bad_forward_inputs():
         pytest.param(np.zeros((3, 4)), {}, "3-D", id="x-2d"),
         pytest.param(np.zeros((1, 2, 3, 4)), {}, "3-D", id="x-4d"),
         pytest.param(np.zeros((2, 3, 5)), {}, "features=4", id="features-mismatch"),
-        pytest.param(np.zeros((2, 0, 4)), {}, "time >= 1", id="empty-time"),
+        pytest.param(np.zeros((2, 0, 4)), {}, "x has an empty time axis", id="empty-time"),
         pytest.param(nan_x, {}, "finite", id="x-nan"),
         pytest.param(inf_x, {}, "finite", id="x-inf"),
         pytest.param(x, {"h0": np.zeros((2, 6))}, "h0 must be", id="h0-units"),
@@ -247,6 +247,29 @@ def test_params_that_do_not_fit_raise_value_error():
     ):
         with pytest.raises(ValueError, match="4\\*units"):
             lstm_numpy.lstm_forward(x, params)
+
+
+def test_nan_in_a_weight_is_blamed_on_the_weight():
+    params = lstm_numpy.lstm_init_params(4, 5, np.random.default_rng(0))
+    params["W_x"][1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W_x'\] must be finite"):
+        lstm_numpy.lstm_forward(np.zeros((2, 3, 4)), params)
+    with pytest.raises(ValueError, match=r"params\['W_x'\] must be finite"):
+        lstm_numpy.lstm_step(np.zeros((2, 4)), None, None, params)
+
+
+def test_forward_checks_its_arguments_once_not_at_every_step(monkeypatch):
+    params = lstm_numpy.lstm_init_params(4, 5, np.random.default_rng(0))
+    checked = []
+    sized = lstm_numpy._checks.sized
+    monkeypatch.setattr(lstm_numpy._checks, "sized",
+                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
+                                                                                    **kwargs))
+    lstm_numpy.lstm_forward(np.zeros((2, 1, 4)), params)
+    one_step = list(checked)
+    checked.clear()
+    lstm_numpy.lstm_forward(np.zeros((2, 40, 4)), params)
+    assert checked == one_step  # the same checks for 40 steps as for one
 
 
 # ---------------------------------------------------------------- properties

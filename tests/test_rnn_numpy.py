@@ -207,10 +207,45 @@ def test_bad_input_raises_value_error(x, kwargs, message):
 
 def test_rnn_outputs_rejects_wrong_units():
     params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
-    with pytest.raises(ValueError, match="h must be 3-D"):
+    with pytest.raises(ValueError, match=r"h must be \(batch, time, units\) with units=5"):
         rnn_numpy.rnn_outputs(np.zeros((2, 3, 6)), params)
-    with pytest.raises(ValueError, match="h must be 3-D"):
+    with pytest.raises(ValueError, match=r"h must be 3-D \(batch, time, units\)"):
         rnn_numpy.rnn_outputs(np.zeros((2, 5)), params)
+    with pytest.raises(ValueError, match=r"params\['b_y'\] must be \(outputs\) with outputs=2"):
+        rnn_numpy.rnn_outputs(np.zeros((2, 3, 5)), dict(params, b_y=np.zeros(3)))
+
+
+def test_nan_in_a_weight_is_refused_not_propagated():
+    params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
+    params["W_hh"][2, 3] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W_hh'\] must be finite"):
+        rnn_numpy.rnn_forward(np.zeros((2, 3, 4)), params)
+    with pytest.raises(ValueError, match=r"params\['W_hh'\] must be finite"):
+        rnn_numpy.rnn_step(np.zeros((2, 4)), np.zeros((2, 5)), params)
+
+
+def test_step_uses_one_input_row_for_a_batch_of_states():
+    """02c bumps each unit of h_prev in turn: x_t (1, features) against h_prev (units, units)."""
+    params = make_params(3, 4, 1, seed=21)
+    x_t, h_prev = np.ones((1, 3)), np.random.default_rng(22).normal(size=(4, 4))
+    expected = np.tanh(x_t @ params["W_xh"] + h_prev @ params["W_hh"] + params["b_h"])
+    np.testing.assert_array_equal(rnn_numpy.rnn_step(x_t, h_prev, params), expected)
+    with pytest.raises(ValueError, match=r"h_prev must be \(batch, units\) with batch=2"):
+        rnn_numpy.rnn_step(np.ones((2, 3)), h_prev, params)
+
+
+def test_forward_checks_its_arguments_once_not_at_every_step(monkeypatch):
+    params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
+    checked = []
+    sized = rnn_numpy._checks.sized
+    monkeypatch.setattr(rnn_numpy._checks, "sized",
+                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
+                                                                                    **kwargs))
+    rnn_numpy.rnn_forward(np.zeros((2, 1, 4)), params)
+    one_step = list(checked)
+    checked.clear()
+    rnn_numpy.rnn_forward(np.zeros((2, 40, 4)), params)
+    assert checked == one_step  # the same checks for 40 steps as for one
 
 
 # ---------------------------------------------------------------- properties
@@ -475,9 +510,15 @@ def test_clip_matches_tensorflow(scale):
         np.testing.assert_allclose(clipped[name], tf_grad.numpy(), rtol=1e-14, atol=0)
 
 
-@pytest.mark.parametrize("max_norm", [0.0, -1.0, np.nan, np.inf, "1"])
+@pytest.mark.parametrize("max_norm", [0.0, -1.0, np.nan, np.inf])
 def test_clip_rejects_bad_max_norm(max_norm):
-    with pytest.raises(ValueError, match="max_norm must be a positive finite number"):
+    with pytest.raises(ValueError, match="max_norm must be a finite number > 0"):
+        rnn_numpy.clip_by_global_norm(random_grads(19, 1.0), max_norm)
+
+
+@pytest.mark.parametrize("max_norm", ["1", True, None])
+def test_clip_rejects_a_max_norm_that_is_not_a_number(max_norm):
+    with pytest.raises(TypeError, match="max_norm must be a real number"):
         rnn_numpy.clip_by_global_norm(random_grads(19, 1.0), max_norm)
 
 
@@ -491,7 +532,7 @@ def test_clip_rejects_nan_gradient():
 # ---------------------------------------------------------------- backward: bad input
 
 
-H_MESSAGE = r"h must be \(batch, time, units\)"
+H_MESSAGE = r"h must be (3-D )?\(batch, time, units\)"
 
 
 def _bad_backward_inputs():
@@ -500,28 +541,33 @@ def _bad_backward_inputs():
     nan_dy = dy.copy()
     nan_dy[0, 0, 0] = np.nan
     return [
-        pytest.param({"h": np.zeros((batch, time, 6))}, H_MESSAGE, id="h-units"),
-        pytest.param({"h": np.zeros((batch, units))}, H_MESSAGE, id="h-2d"),
-        pytest.param({"dy": np.zeros((batch, outputs))}, r"dy must be \(batch, time, outputs\)",
-                     id="dy-2d"),
-        pytest.param({"dy": np.zeros((batch, time, 3))}, "dy must be", id="dy-outputs"),
-        pytest.param({"dy": nan_dy}, "dy must be finite", id="dy-nan"),
-        pytest.param({"h0": np.zeros((batch, 4))}, "h0 must be", id="h0"),
-        pytest.param({"truncate": 0}, "truncate must be", id="truncate-0"),
-        pytest.param({"truncate": -2}, "truncate must be", id="truncate-negative"),
-        pytest.param({"truncate": 1.5}, "truncate must be", id="truncate-float"),
-        pytest.param({"truncate": True}, "truncate must be", id="truncate-bool"),
-        pytest.param({"x": np.zeros((batch, time, 3))}, "W_xh", id="x-features"),
+        pytest.param({"h": np.zeros((batch, time, 6))}, ValueError, H_MESSAGE, id="h-units"),
+        pytest.param({"h": np.zeros((batch, units))}, ValueError, H_MESSAGE, id="h-2d"),
+        pytest.param({"dy": np.zeros((batch, outputs))}, ValueError,
+                     r"dy must be 3-D \(batch, time, outputs\)", id="dy-2d"),
+        pytest.param({"dy": np.zeros((batch, time, 3))}, ValueError, "dy must be",
+                     id="dy-outputs"),
+        pytest.param({"dy": nan_dy}, ValueError, "dy must be finite", id="dy-nan"),
+        pytest.param({"h0": np.zeros((batch, 4))}, ValueError, "h0 must be", id="h0"),
+        pytest.param({"truncate": 0}, ValueError, "truncate must be", id="truncate-0"),
+        pytest.param({"truncate": -2}, ValueError, "truncate must be", id="truncate-negative"),
+        pytest.param({"truncate": 1.5}, TypeError, "truncate must be", id="truncate-float"),
+        pytest.param({"truncate": True}, TypeError, "truncate must be", id="truncate-bool"),
+        pytest.param({"x": np.zeros((batch, time, 3))}, ValueError, "W_xh", id="x-features"),
+        pytest.param({"params": dict(rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0)),
+                                     W_hh=np.full((5, 5), np.nan))}, ValueError,
+                     r"params\['W_hh'\] must be finite", id="W_hh-nan"),
     ]
 
 
-@pytest.mark.parametrize("changes, message", _bad_backward_inputs())
-def test_backward_bad_input_raises_value_error(changes, message):
+@pytest.mark.parametrize("changes, error, message", _bad_backward_inputs())
+def test_backward_bad_input_raises_value_error(changes, error, message):
     params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
-    args = {"x": np.zeros((2, 3, 4)), "h": np.zeros((2, 3, 5)), "dy": np.zeros((2, 3, 2))}
+    args = {"x": np.zeros((2, 3, 4)), "h": np.zeros((2, 3, 5)), "dy": np.zeros((2, 3, 2)),
+            "params": params}
     args.update(changes)
-    with pytest.raises(ValueError, match=message):
-        rnn_numpy.rnn_backward(params=params, **args)
+    with pytest.raises(error, match=message):
+        rnn_numpy.rnn_backward(**args)
 
 
 @pytest.mark.parametrize(

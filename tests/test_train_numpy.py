@@ -179,23 +179,26 @@ def test_fit_with_a_large_clip_norm_is_fit_without_clipping():
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    "kwargs, error, message",
     [
-        (dict(epochs=0), "epochs must be"),
-        (dict(epochs=2.5), "epochs must be"),
-        (dict(optimizer="rmsprop"), "optimizer must be"),
-        (dict(batch_size=0), "batch_size must be"),
-        (dict(learning_rate=0.0), "learning_rate must be"),
-        (dict(learning_rate=-1.0), "learning_rate must be"),
-        (dict(clip_norm=0.0), "max_norm must be"),
-        (dict(truncate=0), "truncate must be"),
+        (dict(epochs=0), ValueError, "epochs must be"),
+        (dict(epochs=2.5), TypeError, "epochs must be"),
+        (dict(optimizer="rmsprop"), ValueError, "optimizer must be"),
+        (dict(batch_size=0), ValueError, "batch_size must be"),
+        (dict(batch_size=True), TypeError, "batch_size must be"),
+        (dict(learning_rate=0.0), ValueError, "learning_rate must be"),
+        (dict(learning_rate=-1.0), ValueError, "learning_rate must be"),
+        (dict(clip_norm=0.0), ValueError, "clip_norm must be"),
+        (dict(truncate=0), ValueError, "truncate must be"),
+        (dict(rng=0), TypeError, "rng must be"),
+        (dict(many_to_one="yes"), TypeError, "many_to_one must be"),
     ],
 )
-def test_fit_bad_arguments(kwargs, message):
+def test_fit_bad_arguments(kwargs, error, message):
     x, y = counting_task()
     params = rnn_numpy.init_params(1, 4, 1, np.random.default_rng(10))
     arguments = dict(epochs=1, learning_rate=0.01) | kwargs
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         train_numpy.fit(params, x, y, **arguments)
 
 
@@ -204,8 +207,12 @@ def test_fit_bad_data():
     params = rnn_numpy.init_params(1, 4, 1, np.random.default_rng(11))
     with pytest.raises(ValueError, match="x must be 3-D"):
         train_numpy.fit(params, x[..., 0], y, epochs=1, learning_rate=0.01)
-    with pytest.raises(ValueError, match="y_true must have the shape"):
+    with pytest.raises(ValueError, match=r"y must be 2-D \(samples, outputs\)"):
         train_numpy.fit(params, x, y[:, 0], epochs=1, learning_rate=0.01)
+    with pytest.raises(ValueError, match=r"y must be \(samples, outputs\) with samples=40"):
+        train_numpy.fit(params, x, y[:-1], epochs=1, learning_rate=0.01)  # no sample dropped
+    with pytest.raises(ValueError, match="x has an empty samples axis"):
+        train_numpy.fit(params, x[:0], y[:0], epochs=1, learning_rate=0.01)
 
 
 def test_updates_reject_mismatched_gradients():
@@ -218,3 +225,35 @@ def test_updates_reject_mismatched_gradients():
                                 train_numpy.adam_init(params), 0.1)
     with pytest.raises(ValueError, match="finite"):
         train_numpy.sgd_update(params, dict(grads, b_h=np.full(4, np.nan)), 0.1)
+    with pytest.raises(ValueError, match=r"params\['W_hh'\] must be finite"):
+        train_numpy.sgd_update(dict(params, W_hh=np.full((4, 4), np.inf)), grads, 0.1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(beta_1=1.0), "beta_1 must be a finite number in \\[0, 1\\)"),
+        (dict(beta_2=1.5), "beta_2 must be"),
+        (dict(epsilon=0.0), "epsilon must be a finite number > 0"),
+        (dict(learning_rate=-0.1), "learning_rate must be"),
+    ],
+)
+def test_adam_refuses_hyperparameters_that_give_nan(kwargs, message):
+    params = shapes_params(13)
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    arguments = dict(learning_rate=0.1) | kwargs
+    with pytest.raises(ValueError, match=message):
+        train_numpy.adam_update(params, grads, train_numpy.adam_init(params), **arguments)
+
+
+def test_adam_checks_its_state():
+    params = shapes_params(14)
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    state = train_numpy.adam_init(params)
+    with pytest.raises(ValueError, match=r"state\['step'\] must be an integer >= 0"):
+        train_numpy.adam_update(params, grads, dict(state, step=-1), 0.1)
+    with pytest.raises(ValueError, match="state must have the keys step, m, v; missing v"):
+        train_numpy.adam_update(params, grads, {"step": 0, "m": state["m"]}, 0.1)
+    negative = dict(state["v"], b_h=-np.ones(4))
+    with pytest.raises(ValueError, match=r"state\['v'\]\['b_h'\] must be >= 0"):
+        train_numpy.adam_update(params, grads, dict(state, v=negative), 0.1)

@@ -121,28 +121,38 @@ def test_window_longer_than_series():
 def test_non_finite_values(bad):
     series = np.arange(10.0)
     series[4] = bad
-    with pytest.raises(ValueError, match="first at index 4"):
+    with pytest.raises(ValueError, match=r"series must be finite; .* first at index \(4,\)"):
         windows.make_windows(series, past=3)
 
 
 @pytest.mark.parametrize("shape", [(), (10, 1), (2, 5, 1)])
 def test_wrong_rank(shape):
-    with pytest.raises(ValueError, match=r"1-D, shape \(time,\); got shape"):
+    with pytest.raises(ValueError, match=r"series must be 1-D \(time\); got shape"):
         windows.make_windows(np.zeros(shape), past=1)
 
 
 @pytest.mark.parametrize("series", [np.array(["a", "b", "c"]), np.array([True, False, True])])
 def test_not_numbers(series):
-    with pytest.raises(ValueError, match="real numbers"):
+    with pytest.raises(TypeError, match="series must hold real numbers"):
         windows.make_windows(series, past=1)
 
 
-@pytest.mark.parametrize("name, value", [("past", 0), ("past", 2.5), ("horizon", -1),
-                                         ("horizon", True)])
-def test_bad_past_or_horizon(name, value):
+@pytest.mark.parametrize("name, value, error", [("past", 0, ValueError), ("past", 2.5, TypeError),
+                                                ("horizon", -1, ValueError),
+                                                ("horizon", True, TypeError)])
+def test_bad_past_or_horizon(name, value, error):
     kwargs = {"past": 2, "horizon": 1, name: value}
-    with pytest.raises(ValueError, match=f"{name} must be a positive integer"):
+    with pytest.raises(error, match=f"{name} must be an integer"):
         windows.make_windows(np.arange(10.0), **kwargs)
+
+
+def test_num_windows_counts_or_refuses():
+    assert windows.num_windows(10, 3, 2) == 6 == len(windows.make_windows(np.arange(10), 3, 2)[0])
+    assert windows.num_windows(5, 4) == 1
+    with pytest.raises(ValueError, match=r"needs at least 11 time steps; the series has 5"):
+        windows.num_windows(5, 10)  # never a negative count
+    with pytest.raises(ValueError, match="length must be an integer >= 0"):
+        windows.num_windows(-1, 1)
 
 
 def test_accepts_lists_and_integers():
