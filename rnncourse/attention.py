@@ -19,6 +19,8 @@ learned constant and ``s @ U`` is absorbed into ``b`` (attention pooling, as in 
 import keras
 from keras import ops
 
+from rnncourse import _checks
+
 MASKED_SCORE = -1e9  # score given to masked steps: exp(MASKED_SCORE - max) is exactly 0.0
 
 
@@ -27,22 +29,19 @@ class BahdanauAttention(keras.layers.Layer):
     """Additive attention pooling: returns ``(context (batch, features), weights (batch, time))``.
 
     Args:
-        units: size of the hidden layer of the score, ``tanh(h_t @ W + b)``.
+        units: size of the hidden layer of the score, ``tanh(h_t @ W + b)`` (a positive int).
+
+    A row whose every step is masked gets weights and a context of zeros.
     """
 
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        self.units = units
+        self.units = _checks.integer("units", units, minimum=1)
         self.supports_masking = True
 
     def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                "BahdanauAttention expects values of shape (batch, time, features) with a "
-                f"known number of features, got shape {tuple(input_shape)}"
-            )
+        _checks.input_shape("values", input_shape, ("batch", "time", "features"),
+                            known=("features",))
         num_features = input_shape[-1]
         self.W = self.add_weight(shape=(num_features, self.units), name="W")
         self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
@@ -52,6 +51,7 @@ class BahdanauAttention(keras.layers.Layer):
         hidden = ops.tanh(ops.matmul(values, self.W) + self.b)  # (batch, time, units)
         scores = ops.matmul(hidden, self.v)  # (batch, time)
         if mask is not None:
+            mask = _checks.dtype("mask", mask, ("bool",), "booleans (True = a real step)")
             scores = ops.where(mask, scores, ops.cast(MASKED_SCORE, scores.dtype))  # (batch, time)
         weights = ops.softmax(scores, axis=-1)  # (batch, time), each row sums to 1
         if mask is not None:

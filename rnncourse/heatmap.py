@@ -11,6 +11,9 @@ white on dark boxes, in black on light ones.
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
+
+from rnncourse import _checks
 
 LUMINANCE = np.array([0.2126, 0.7152, 0.0722])  # relative luminance of (red, green, blue)
 # Advance of one DejaVu Sans Mono character is 0.602 font sizes; raster output rounds glyph
@@ -34,15 +37,18 @@ def text_heatmap(ax, words, weights, line_chars=80, vmax=None, cmap="Reds", font
     """Write ``words`` on ``ax`` with boxes coloured by ``weights (words,)``; return the texts.
 
     Choose ``line_chars`` so that a line fits the axes: about ``width_in_points / (CHAR_WIDTH *
-    fontsize)`` characters. The axes lose their ticks and spines.
+    fontsize)`` characters. The axes lose their ticks and spines. ``words``: one or more str.
     """
-    weights = np.asarray(weights, dtype=float)  # (words,)
-    if weights.shape != (len(words),):
-        raise ValueError(f"need one weight per word: {len(words)} words, weights {weights.shape}")
-    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-        raise ValueError("weights must be finite and >= 0")
-    vmax = weights.max() if vmax is None else vmax
-    colours = mpl.colormaps[cmap](weights / max(vmax, np.finfo(float).tiny))  # (words, 4)
+    _checks.instance("ax", ax, Axes, "Matplotlib axes, e.g. from fig, ax = plt.subplots()")
+    words = _checks.items("words", words, str, "a word (a str)", min_items=1)
+    weights = _checks.array("weights", weights, axes=("words",), shape=(len(words),))
+    weights = _checks.within("weights", weights, low=0)  # (words,)
+    line_chars = _checks.integer("line_chars", line_chars, minimum=1)
+    vmax = weights.max() if vmax is None else _checks.positive("vmax", vmax)
+    colormap = _checks.registered("cmap", cmap, mpl.colormaps, "a Matplotlib colormap name "
+                                  "such as 'Reds'")
+    fontsize = _checks.positive("fontsize", fontsize)
+    colours = colormap(weights / max(vmax, np.finfo(float).tiny))  # (words, 4)
     texts = []
     for word, (line, column), colour in zip(words, _wrap(words, line_chars), colours):
         offset = mpl.transforms.ScaledTranslation(

@@ -18,17 +18,16 @@ import time
 
 import keras
 
+from rnncourse import _checks
+
 
 class EpochLog(keras.callbacks.Callback):
     """A Keras callback that prints one line per epoch: the metrics and the time so far."""
 
     def __init__(self, label: str = "", every: int = 1):
         super().__init__()
-        if not isinstance(label, str):
-            raise TypeError(f"label must be a str; got {type(label).__name__}")
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive int; got {every!r}")
-        self.label, self.every = label, every
+        self.label = _checks.instance("label", label, str, "a str, e.g. 'GRU'")
+        self.every = _checks.integer("every", every, minimum=1)
 
     def on_train_begin(self, logs=None):
         self.start, self.pending = time.perf_counter(), None

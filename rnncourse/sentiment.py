@@ -4,12 +4,18 @@
     model = sentiment.pooled_classifier(vocab_size=20_000, embedding_dim=64, num_units=32)
     with_bigrams = sentiment.pooled_classifier(20_000, 64, 32, num_bigrams=25_000)
 
-The model reads token indices (0 = padding), so it pairs with `rnncourse.text`.
+The model reads token indices (0 = padding), so it pairs with `rnncourse.text`. The layers
+check their settings when they are made and the shape of their inputs when they are built.
 """
 
 from __future__ import annotations
 
 import keras
+
+from rnncourse import _checks
+
+MASK = "booleans (True = a real step), e.g. ids != 0"  # what a mask must hold
+RATE = {"low": 0, "high": 1, "inclusive": (True, False)}  # a dropout rate: in [0, 1)
 
 
 @keras.saving.register_keras_serializable(package="rnncourse")
@@ -18,18 +24,25 @@ class MaskedGlobalMaxPooling1D(keras.layers.Layer):
 
     Keras' GlobalMaxPooling1D ignores the mask, so the zeros a masked recurrent layer outputs
     at padded steps would enter the maximum, and a review's prediction would depend on how
-    much padding its batch happens to have. Each row needs at least one unmasked step.
+    much padding its batch happens to have. A row whose every step is masked (an empty
+    review) gives zeros: defined, where a maximum over no steps is not.
     """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
 
+    def build(self, input_shape):
+        _checks.input_shape("inputs", input_shape, ("batch", "time", "units"))
+
     def call(self, inputs, mask=None):
-        if mask is not None:
-            very_negative = keras.ops.cast(-1e9, inputs.dtype)  # below any recurrent output
-            inputs = keras.ops.where(keras.ops.expand_dims(mask, -1), inputs, very_negative)
-        return keras.ops.max(inputs, axis=1)
+        if mask is None:
+            return keras.ops.max(inputs, axis=1)  # (batch, units)
+        real = keras.ops.expand_dims(_checks.dtype("mask", mask, ("bool",), MASK), -1)
+        lowest = keras.ops.cast(float("-inf"), inputs.dtype)  # below any output: never the max
+        pooled = keras.ops.max(keras.ops.where(real, inputs, lowest), axis=1)  # (batch, units)
+        empty = keras.ops.logical_not(keras.ops.any(real, axis=1))  # (batch, 1): all masked
+        return keras.ops.where(empty, keras.ops.zeros_like(pooled), pooled)  # (batch, units)
 
     def compute_mask(self, inputs, mask=None):
         return None  # the time axis is gone, and its mask with it
@@ -47,17 +60,22 @@ class ConvolutionShortener(keras.layers.Layer):
 
     def __init__(self, filters: int, kernel_size: int = 3, pool_size: int = 4, **kwargs):
         super().__init__(**kwargs)
-        self.filters, self.kernel_size, self.pool_size = filters, kernel_size, pool_size
-        self.conv = keras.layers.Conv1D(filters, kernel_size, padding="same", activation="relu")
-        self.pool = keras.layers.MaxPooling1D(pool_size, padding="same")
+        self.filters = _checks.integer("filters", filters, minimum=1)
+        self.kernel_size = _checks.integer("kernel_size", kernel_size, minimum=1)
+        self.pool_size = _checks.integer("pool_size", pool_size, minimum=1)
+        self.conv = keras.layers.Conv1D(self.filters, self.kernel_size, padding="same",
+                                        activation="relu")
+        self.pool = keras.layers.MaxPooling1D(self.pool_size, padding="same")
         self.supports_masking = True
 
     def build(self, input_shape):
-        self.conv.build(input_shape)
+        self.conv.build(_checks.input_shape("inputs", input_shape, ("batch", "time", "dim"),
+                                            known=("dim",)))
 
     def call(self, inputs, mask=None):
         if mask is None:
             return self.pool(self.conv(inputs))  # (batch, time / pool, filters)
+        mask = _checks.dtype("mask", mask, ("bool",), MASK)
         real = keras.ops.expand_dims(keras.ops.cast(mask, inputs.dtype), -1)  # (batch, time, 1)
         features = self.conv(inputs * real) * real  # (batch, time, filters), >= 0, 0 if padded
         return self.pool(features)  # (batch, time / pool, filters)
@@ -85,15 +103,20 @@ class BigramEmbedding(keras.layers.Layer):
 
     def __init__(self, vocab_size: int, num_bigrams: int, output_dim: int, **kwargs):
         super().__init__(**kwargs)
-        self.vocab_size, self.num_bigrams, self.output_dim = vocab_size, num_bigrams, output_dim
-        self.tokens = keras.layers.Embedding(vocab_size, output_dim)
-        self.bigrams = keras.layers.Embedding(num_bigrams + 1, output_dim)  # 0 = unknown pair
+        self.vocab_size = _checks.integer("vocab_size", vocab_size, minimum=1)
+        self.num_bigrams = _checks.integer("num_bigrams", num_bigrams, minimum=1)
+        self.output_dim = _checks.integer("output_dim", output_dim, minimum=1)
+        self.tokens = keras.layers.Embedding(self.vocab_size, self.output_dim)
+        self.bigrams = keras.layers.Embedding(self.num_bigrams + 1, self.output_dim)  # 0: unknown
 
     def build(self, input_shape):
+        _checks.input_shape("inputs", input_shape, ("batch", "time", "token_and_bigram"),
+                            sizes={"token_and_bigram": 2})
         self.tokens.build(input_shape[:-1])
         self.bigrams.build(input_shape[:-1])
 
     def call(self, inputs):
+        _checks.dtype("inputs", inputs, _checks.INTEGER_DTYPES, "integer ids [token, bigram]")
         return self.tokens(inputs[..., 0]) + self.bigrams(inputs[..., 1])  # (batch, time, dim)
 
     def compute_mask(self, inputs, mask=None):
@@ -116,12 +139,14 @@ def pooled_classifier(vocab_size: int, embedding_dim: int, num_units: int,
     With num_bigrams > 0 the model reads rows [token id, bigram id] (batch, time, 2) from
     `text.add_bigrams` instead, and embeds them with `BigramEmbedding`.
     """
-    if (min(vocab_size, embedding_dim, num_units) < 1 or num_bigrams < 0
-            or not 0 <= min(spatial_dropout, dropout)):
-        raise ValueError(f"expected positive sizes and dropout rates in [0, 1), got vocab_size="
-                         f"{vocab_size}, embedding_dim={embedding_dim}, num_units={num_units}, "
-                         f"spatial_dropout={spatial_dropout}, dropout={dropout}, "
-                         f"num_bigrams={num_bigrams}")
+    vocab_size = _checks.integer("vocab_size", vocab_size, minimum=1)
+    embedding_dim = _checks.integer("embedding_dim", embedding_dim, minimum=1)
+    num_units = _checks.integer("num_units", num_units, minimum=1)
+    spatial_dropout = _checks.number("spatial_dropout", spatial_dropout, **RATE)
+    dropout = _checks.number("dropout", dropout, **RATE)
+    conv_filters = _checks.integer("conv_filters", conv_filters, minimum=0)
+    pool_size = _checks.integer("pool_size", pool_size, minimum=1)
+    num_bigrams = _checks.integer("num_bigrams", num_bigrams, minimum=0)
     if num_bigrams:
         ids = keras.Input(shape=(None, 2), dtype="int32", name="token_and_bigram_ids")
         vectors = BigramEmbedding(vocab_size, num_bigrams, embedding_dim)(ids)

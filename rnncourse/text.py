@@ -8,7 +8,9 @@
     sequences = text.keep_head_and_tail(sequences, maxlen=400)
     dataset = text.length_batches(sequences, labels, batch_size=128, seed=0)
 
-Token index 0 is padding and 1 is out-of-vocabulary, as in `TextVectorization`.
+Token index 0 is padding and 1 is out-of-vocabulary, as in `TextVectorization`. Token ids are
+integers from 0 to MAX_ID (int32, the dtype `pad` returns); each function checks its arguments
+once, at its entry, and refuses others with a message that names the argument.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from rnncourse import _checks
+
+MAX_ID = int(np.iinfo(np.int32).max)  # the largest token or bigram id: pad returns int32
+MAX_CODE = (MAX_ID << 32) | MAX_ID  # the largest bigram code (previous << 32) | token
+ROWS = ((), (2,))  # a review: (length,) token ids, or (length, 2) rows [token id, bigram id]
 BREAK_TAG = r"<br\s*/?>"  # the HTML line break left in the IMDB reviews: <br />, <br/>, <br>
 PUNCTUATION = r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~]"  # replaced by a space; ' is removed
 
@@ -31,10 +38,27 @@ def standardize(texts: tf.Tensor) -> tf.Tensor:
     Keras' default standardisation deletes punctuation without a space, so it glues the words
     before a line break to it ("end.<br /><br />The" -> "endbr br the"); this one does not.
     """
+    texts = _checks.dtype("texts", _tensor(texts), ("string",),
+                          "strings, e.g. tf.constant(['A review'])")
     texts = tf.strings.lower(texts)
     texts = tf.strings.regex_replace(texts, BREAK_TAG, " ")
     texts = tf.strings.regex_replace(texts, PUNCTUATION, " ")
     return tf.strings.regex_replace(texts, "'", "")
+
+
+def _tensor(texts):
+    """`texts` as a tensor if TensorFlow can make one of it, else as given (for the check)."""
+    if isinstance(texts, (tf.Tensor, tf.RaggedTensor)):
+        return texts
+    try:
+        return tf.constant(texts)
+    except (ValueError, TypeError):
+        return texts
+
+
+def _sequences(sequences, trailing=ROWS, **checks) -> list[np.ndarray]:
+    """`sequences`, checked: a list of arrays of token ids (see `_checks.ragged`)."""
+    return _checks.ragged("sequences", sequences, trailing=trailing, low=0, high=MAX_ID, **checks)
 
 
 def train_validation_split(
@@ -45,11 +69,10 @@ def train_validation_split(
     labels: (reviews,). Returns ((train_texts, train_labels), (validation_texts,
     validation_labels)). `load_imdb` shuffles each split, so the last reviews are a random sample.
     """
-    labels = np.asarray(labels)
-    if labels.shape != (len(texts),):
-        raise ValueError(f"expected labels of shape ({len(texts)},), got {labels.shape}")
-    if not 0 < num_validation < len(texts):
-        raise ValueError(f"num_validation must be in 1..{len(texts) - 1}, got {num_validation}")
+    texts = _checks.items("texts", texts, str, "a review (a str)", min_items=2)
+    labels = _checks.as_given("labels", labels, axes=("reviews",), shape=(len(texts),))
+    num_validation = _checks.integer("num_validation", num_validation, minimum=1,
+                                     maximum=len(texts) - 1)
     cut = len(texts) - num_validation
     return (list(texts[:cut]), labels[:cut]), (list(texts[cut:]), labels[cut:])
 
@@ -61,6 +84,13 @@ def to_sequences(vectorizer: keras.layers.TextVectorization, texts: Sequence[str
     The vectorizer must be built with `ragged=True`, or with no `output_sequence_length`
     (then the padding zeros it adds to each batch are removed again).
     """
+    _checks.instance("vectorizer", vectorizer, keras.layers.TextVectorization,
+                     "a keras.layers.TextVectorization, adapted, with output_mode='int'")
+    _checks.choice("vectorizer's output_mode", vectorizer.get_config()["output_mode"], ("int",))
+    _checks.integer("vectorizer's vocabulary size (with padding and [UNK]; adapt it first)",
+                    vectorizer.vocabulary_size(), minimum=3)
+    texts = _checks.items("texts", texts, str, "a review (a str)")
+    batch_size = _checks.integer("batch_size", batch_size, minimum=1)
     sequences = []
     for start in range(0, len(texts), batch_size):
         ids = vectorizer(tf.constant(list(texts[start : start + batch_size])))
@@ -77,9 +107,9 @@ def keep_head_and_tail(sequences: Sequence[np.ndarray], maxlen: int,
     a long review keeps its opening and its verdict. head_fraction=1 keeps the start only.
     Works on the (length, 2) sequences of `add_bigrams` too: it cuts along time.
     """
-    if maxlen < 1 or not 0 <= head_fraction <= 1:
-        raise ValueError(f"expected maxlen >= 1 and 0 <= head_fraction <= 1, got maxlen={maxlen}"
-                         f", head_fraction={head_fraction}")
+    sequences = _sequences(sequences)
+    maxlen = _checks.integer("maxlen", maxlen, minimum=1)
+    head_fraction = _checks.number("head_fraction", head_fraction, low=0, high=1)
     head = round(maxlen * head_fraction)
     tail = maxlen - head
     return [s if len(s) <= maxlen else np.concatenate([s[:head], s[len(s) - tail :]])
@@ -90,11 +120,13 @@ def pad(sequences: Sequence[np.ndarray], length: int, padding: str = "post") -> 
     """(reviews, length) int32 array, each sequence padded with zeros after ("post") or before
     ("pre") its tokens. Sequences must not be longer than `length` (cut them first). Sequences
     of (length, 2) rows (see `add_bigrams`) give a (reviews, length, 2) array."""
-    if padding not in ("post", "pre"):
-        raise ValueError(f"padding must be 'post' or 'pre', got {padding!r}")
-    longest = max((len(s) for s in sequences), default=0)
-    if longest > length:
-        raise ValueError(f"a sequence has {longest} tokens, more than length={length}")
+    sequences = _sequences(sequences)
+    length = _checks.integer("length", length, minimum=1)
+    padding = _checks.choice("padding", padding, ("post", "pre"))
+    too_long = [i for i, s in enumerate(sequences) if len(s) > length]
+    if too_long:
+        raise ValueError(f"sequences[{too_long[0]}] has {len(sequences[too_long[0]])} tokens, "
+                         f"more than length={length}; cut them first (keep_head_and_tail)")
     row_shape = np.shape(sequences[0])[1:] if len(sequences) else ()
     batch = np.zeros((len(sequences), length, *row_shape), dtype=np.int32)  # (reviews, length)
     for row, s in enumerate(sequences):
@@ -105,9 +137,8 @@ def pad(sequences: Sequence[np.ndarray], length: int, padding: str = "post") -> 
 
 def _pair_codes(sequence: np.ndarray) -> np.ndarray:
     """(length,) token ids -> (length,) int64 codes of the pairs (previous token, token); the
-    first token's previous token is 0, so its pair marks the start of the review."""
-    if sequence.ndim != 1:
-        raise ValueError(f"expected (length,) token ids, got an array of shape {sequence.shape}")
+    first token's previous token is 0, so its pair marks the start of the review. Ids are at
+    most MAX_ID < 2**31, so the codes are distinct and non-negative."""
     sequence = sequence.astype(np.int64)
     previous = np.concatenate([[0], sequence[:-1]])  # (length,)
     return (previous << 32) | sequence
@@ -118,10 +149,10 @@ def bigram_vocabulary(sequences: Sequence[np.ndarray], max_bigrams: int,
     """The at most `max_bigrams` most frequent bigrams (pairs of neighbouring tokens) seen at
     least `min_count` times in `sequences` ((length,) token ids each), as sorted int64 codes
     (previous << 32) | token, ready for `add_bigrams`. Ties go to the smaller code."""
-    if max_bigrams < 1 or min_count < 1:
-        raise ValueError(f"expected max_bigrams >= 1 and min_count >= 1, got max_bigrams="
-                         f"{max_bigrams}, min_count={min_count}")
-    codes, counts = np.unique(np.concatenate([_pair_codes(np.asarray(s)) for s in sequences]),
+    sequences = _sequences(sequences, trailing=((),), min_items=1)
+    max_bigrams = _checks.integer("max_bigrams", max_bigrams, minimum=1)
+    min_count = _checks.integer("min_count", min_count, minimum=1)
+    codes, counts = np.unique(np.concatenate([_pair_codes(s) for s in sequences]),
                               return_counts=True)
     frequent = np.argsort(-counts, kind="stable")[:max_bigrams]  # most frequent first
     return np.sort(codes[frequent[counts[frequent] >= min_count]])
@@ -132,12 +163,13 @@ def add_bigrams(sequences: Sequence[np.ndarray], bigrams: np.ndarray) -> list[np
     pair (previous token, token). Bigram ids are 1 + the pair's index in `bigrams` (from
     `bigram_vocabulary`), 0 for a pair not in it. Cut with `keep_head_and_tail` afterwards,
     so no pair joins a review's head to its tail."""
-    bigrams = np.asarray(bigrams, dtype=np.int64)
-    if bigrams.ndim != 1 or len(bigrams) == 0 or np.any(np.diff(bigrams) <= 0):
-        raise ValueError("expected the non-empty sorted codes returned by bigram_vocabulary")
+    sequences = _sequences(sequences, trailing=((),))
+    bigrams = _checks.array("bigrams", bigrams, axes=("pairs",), kind="int", nonempty=("pairs",))
+    bigrams = _checks.increasing("bigrams", _checks.within("bigrams", bigrams, 0, MAX_CODE),
+                                 "the sorted codes returned by bigram_vocabulary")
     rows = []
     for s in sequences:
-        codes = _pair_codes(np.asarray(s))  # (length,)
+        codes = _pair_codes(s)  # (length,)
         index = np.minimum(np.searchsorted(bigrams, codes), len(bigrams) - 1)  # (length,)
         ids = np.where(bigrams[index] == codes, index + 1, 0)  # (length,), 0 = unknown pair
         rows.append(np.stack([s, ids], axis=1).astype(np.int32))  # (length, 2)
@@ -145,10 +177,9 @@ def add_bigrams(sequences: Sequence[np.ndarray], bigrams: np.ndarray) -> list[np
 
 
 def _reviews_dataset(sequences: Sequence[np.ndarray]) -> tf.data.Dataset:
-    """A dataset of the sequences as (length,) int32 tensors, cut out of one flat array."""
+    """A dataset of the sequences (checked: non-empty) as (length,) int32 tensors, cut out of
+    one flat array."""
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)  # (reviews,)
-    if len(sequences) == 0 or lengths.min() == 0:
-        raise ValueError("expected a non-empty list of non-empty sequences")
     tokens = tf.constant(np.concatenate(sequences).astype(np.int32))  # (total tokens,)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # (reviews,)
     slices = tf.data.Dataset.from_tensor_slices((starts, lengths))
@@ -165,9 +196,11 @@ def length_batches(sequences: Sequence[np.ndarray], labels: np.ndarray, batch_si
     then grouped by `tf.data`'s `bucket_by_sequence_length` into buckets `bucket_width`
     tokens wide, so a batch carries few padding steps for the network to read.
     """
-    labels = np.asarray(labels)
-    if labels.shape != (len(sequences),):
-        raise ValueError(f"expected labels of shape ({len(sequences)},), got {labels.shape}")
+    sequences = _sequences(sequences, min_items=1, nonempty=True)
+    labels = _checks.as_given("labels", labels, axes=("reviews",), shape=(len(sequences),))
+    batch_size = _checks.integer("batch_size", batch_size, minimum=1)
+    seed = _checks.integer("seed", seed, minimum=0, maximum=2**63 - 1)
+    bucket_width = _checks.integer("bucket_width", bucket_width, minimum=1)
     longest = max(len(s) for s in sequences)
     boundaries = list(range(bucket_width + 1, longest + 1, bucket_width))  # lengths < boundary
     return (
@@ -190,12 +223,13 @@ def sorted_batches(sequences: Sequence[np.ndarray], batch_size: int,
     ...`; `predict_in_order` undoes the sort. Sorting wastes even less padding than
     `length_batches`, and evaluation needs no shuffling.
     """
+    sequences = _sequences(sequences, min_items=1, nonempty=True)
+    batch_size = _checks.integer("batch_size", batch_size, minimum=1)
+    labels = _checks.optional(_checks.as_given, "labels", labels, axes=("reviews",),
+                              shape=(len(sequences),))
     order = np.argsort([len(s) for s in sequences], kind="stable")  # (reviews,)
     reviews = _reviews_dataset([sequences[i] for i in order])
     if labels is not None:
-        labels = np.asarray(labels)
-        if labels.shape != (len(sequences),):
-            raise ValueError(f"expected labels of shape ({len(sequences)},), got {labels.shape}")
         reviews = tf.data.Dataset.zip(reviews, tf.data.Dataset.from_tensor_slices(labels[order]))
     return reviews.padded_batch(batch_size).prefetch(tf.data.AUTOTUNE), order
 
@@ -204,8 +238,13 @@ def predict_in_order(model: keras.Model, sequences: Sequence[np.ndarray],
                      batch_size: int = 256) -> np.ndarray:
     """(reviews,) model outputs for unpadded sequences, computed on length-sorted batches and
     returned in the order of `sequences`. The model must output one number per review."""
-    dataset, order = sorted_batches(sequences, batch_size)
-    sorted_outputs = model.predict(dataset, verbose=0).reshape(-1)  # (reviews,)
+    _checks.instance("model", model, keras.Model, "a Keras model (one output per review)")
+    dataset, order = sorted_batches(sequences, batch_size)  # they check sequences, batch_size
+    sorted_outputs = model.predict(dataset, verbose=0)  # (reviews, 1)
+    if not isinstance(sorted_outputs, np.ndarray) or sorted_outputs.size != len(order):
+        raise ValueError(f"model must output one number per review; for {len(order)} reviews "
+                         f"it gave {_checks.shown(sorted_outputs)}")
+    sorted_outputs = sorted_outputs.reshape(-1)  # (reviews,)
     outputs = np.empty_like(sorted_outputs)  # (reviews,)
     outputs[order] = sorted_outputs
     return outputs

@@ -155,9 +155,15 @@ def test_save_and_load_round_trip(tmp_path):
                                       keras.ops.convert_to_numpy(after))
 
 
-@pytest.mark.parametrize("units", [0, -1, 2.5, True, "4"])
-def test_bad_units_raise(units):
-    with pytest.raises(ValueError, match="units must be a positive integer"):
+@pytest.mark.parametrize("units, error, message", [
+    (0, ValueError, "units must be an integer >= 1; got 0"),
+    (-1, ValueError, "units must be an integer >= 1; got -1"),
+    (2.5, TypeError, "units must be an integer; got 2.5"),
+    (True, TypeError, "units must be an integer; got True"),
+    ("4", TypeError, "units must be an integer; got '4'"),
+])
+def test_bad_units_raise(units, error, message):
+    with pytest.raises(error, match=message):
         BahdanauAttention(units)
 
 
@@ -165,3 +171,9 @@ def test_bad_units_raise(units):
 def test_bad_input_rank_raises(shape):
     with pytest.raises(ValueError, match=r"\(batch, time, features\).*" + str(shape[-1])):
         BahdanauAttention(2)(np.zeros(shape, dtype="float32"))
+
+
+@pytest.mark.parametrize("mask", [np.array([[1.0, 0.5, 0.0]]), np.array([[1, 1, 0]])])
+def test_a_mask_that_is_not_boolean_raises(mask):
+    with pytest.raises(TypeError, match="mask must be booleans"):
+        BahdanauAttention(2)(np.zeros((1, 3, 2), dtype="float32"), mask=mask)

@@ -32,7 +32,9 @@ def test_one_text_per_word_coloured_by_weight():
 
 @pytest.mark.parametrize(
     "weights, message",
-    [([0.5], "one weight per word"), ([0.5, np.nan], "finite"), ([0.5, -0.1], ">= 0")],
+    [([0.5], r"weights must have 2 along its words axis.*got shape \(1,\)"),
+     ([0.5, np.nan], "weights must be finite"),
+     ([0.5, -0.1], r"weights must hold values >= 0; got -0.1 at index \(1,\)")],
 )
 def test_bad_weights(weights, message):
     fig, ax = plt.subplots()

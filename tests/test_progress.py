@@ -37,10 +37,12 @@ def test_a_training_stopped_early_still_prints_its_last_epoch(capsys):
     assert [line.split("/")[0] for line in lines] == ["epoch  2", "epoch  3"]
 
 
-@pytest.mark.parametrize("options, error", [
-    ({"every": 0}, ValueError), ({"every": 1.5}, ValueError), ({"every": True}, ValueError),
-    ({"label": 3}, TypeError),
+@pytest.mark.parametrize("options, error, message", [
+    ({"every": 0}, ValueError, "every must be an integer >= 1; got 0"),
+    ({"every": 1.5}, TypeError, "every must be an integer; got 1.5"),
+    ({"every": True}, TypeError, "every must be an integer; got True"),
+    ({"label": 3}, TypeError, "label must be a str, e.g. 'GRU'; got 3"),
 ])
-def test_bad_settings_are_refused(options, error):
-    with pytest.raises(error, match="every|label"):
+def test_bad_settings_are_refused(options, error, message):
+    with pytest.raises(error, match=message):
         progress.EpochLog(**options)

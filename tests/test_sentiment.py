@@ -7,6 +7,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 from rnncourse import sentiment, text  # noqa: E402
 
@@ -17,6 +18,31 @@ def test_masked_max_pooling_ignores_padded_steps():
     pooled = sentiment.MaskedGlobalMaxPooling1D()(states, mask=mask)  # (1, 2)
     np.testing.assert_array_equal(pooled, [[-1.0, -0.5]])  # not the padded zeros
     np.testing.assert_array_equal(sentiment.MaskedGlobalMaxPooling1D()(states), [[0.0, 0.0]])
+
+
+def test_masked_max_pooling_gives_zeros_for_a_fully_masked_row():
+    states = np.array([[[-1.0, -2.0], [-3.0, -0.5]], [[-4.0, -5.0], [-6.0, -7.0]]],
+                      dtype="float32")  # (2, 2, 2)
+    mask = np.array([[True, False], [False, False]])  # (2, 2): row 1 is all padding
+    pooled = sentiment.MaskedGlobalMaxPooling1D()(states, mask=mask)  # (2, 2)
+    np.testing.assert_array_equal(pooled, [[-1.0, -2.0], [0.0, 0.0]])  # by hand
+
+
+def test_masked_max_pooling_gradient_is_finite_and_skips_masked_steps():
+    states = tf.Variable(np.array([[[1.0], [3.0]], [[2.0], [5.0]]], dtype="float32"))  # (2, 2, 1)
+    mask = np.array([[True, False], [False, False]])
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(sentiment.MaskedGlobalMaxPooling1D()(states, mask=mask))
+    gradient = tape.gradient(total, states).numpy()  # (2, 2, 1)
+    np.testing.assert_array_equal(gradient[..., 0], [[1.0, 0.0], [0.0, 0.0]])  # d max / d h
+
+
+@pytest.mark.parametrize("mask", [np.array([[1.0, 0.5, 0.0]]), np.array([[1, 1, 0]])])
+def test_masked_layers_refuse_a_mask_that_is_not_boolean(mask):
+    states = np.zeros((1, 3, 2), dtype="float32")
+    for layer in (sentiment.MaskedGlobalMaxPooling1D(), sentiment.ConvolutionShortener(4)):
+        with pytest.raises(TypeError, match="mask must be booleans"):
+            layer(states, mask=mask)
 
 
 def test_masked_max_pooling_gives_the_same_output_with_any_padding():
@@ -48,7 +74,7 @@ def test_pooled_classifier_prediction_does_not_depend_on_padding():
 
 
 def test_pooled_classifier_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="num_units=0"):
+    with pytest.raises(ValueError, match="num_units must be an integer >= 1; got 0"):
         sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=0)
 
 
@@ -82,6 +108,26 @@ def test_conv_classifier_prediction_does_not_depend_on_padding_and_reloads(tmp_p
     np.testing.assert_allclose(loaded(review), model(review), atol=1e-7)
 
 
+@pytest.mark.parametrize("make, message", [
+    (lambda: sentiment.ConvolutionShortener(0), "filters must be an integer >= 1; got 0"),
+    (lambda: sentiment.ConvolutionShortener(4, pool_size=2.0), "pool_size must be an integer"),
+    (lambda: sentiment.BigramEmbedding(10, 0, 3), "num_bigrams must be an integer >= 1; got 0"),
+    (lambda: sentiment.pooled_classifier(50, 6, 5, dropout=1.0),
+     r"dropout must be a finite number in \[0, 1\); got 1.0"),
+])
+def test_layers_and_classifier_refuse_bad_settings(make, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        make()
+
+
+def test_bigram_embedding_refuses_rows_that_are_not_pairs_of_ids():
+    layer = sentiment.BigramEmbedding(vocab_size=10, num_bigrams=4, output_dim=3)
+    with pytest.raises(ValueError, match=r"inputs must have shape \(batch, time, token_and_bigr"):
+        layer(np.ones((1, 3, 3), dtype=int))
+    with pytest.raises(TypeError, match="inputs must be integer ids"):
+        layer(np.full((1, 3, 2), 1.7, dtype="float32"))
+
+
 def test_bigram_embedding_adds_the_two_vectors_and_masks_padding():
     layer = sentiment.BigramEmbedding(vocab_size=10, num_bigrams=4, output_dim=3)
     rows = np.array([[[5, 2], [6, 0], [0, 0]]])  # (1, 3, 2): two tokens, then padding
@@ -109,5 +155,5 @@ def test_bigram_classifier_parameters_padding_and_reload(tmp_path):
 
 
 def test_pooled_classifier_rejects_negative_bigrams():
-    with pytest.raises(ValueError, match="num_bigrams=-1"):
+    with pytest.raises(ValueError, match="num_bigrams must be an integer >= 0; got -1"):
         sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5, num_bigrams=-1)

@@ -46,7 +46,7 @@ def test_train_validation_split_rejects_bad_sizes(num_validation):
 
 
 def test_train_validation_split_rejects_mismatched_labels():
-    with pytest.raises(ValueError, match=r"\(3,\)"):
+    with pytest.raises(ValueError, match=r"labels must have 3 along .*; got shape \(4,\)"):
         text.train_validation_split(["a", "b", "c"], np.zeros(4), 1)
 
 
@@ -67,9 +67,13 @@ def test_keep_head_and_tail_on_arange():
     assert text.keep_head_and_tail([review], 10)[0] is review  # short enough: untouched
 
 
-@pytest.mark.parametrize("maxlen, fraction", [(0, 0.5), (5, 1.5), (5, -0.1)])
-def test_keep_head_and_tail_rejects_bad_arguments(maxlen, fraction):
-    with pytest.raises(ValueError, match="maxlen"):
+@pytest.mark.parametrize("maxlen, fraction, message", [
+    (0, 0.5, "maxlen must be an integer >= 1; got 0"),
+    (5, 1.5, r"head_fraction must be a finite number in \[0, 1\]; got 1.5"),
+    (5, -0.1, r"head_fraction must be a finite number in \[0, 1\]; got -0.1"),
+])
+def test_keep_head_and_tail_rejects_bad_arguments(maxlen, fraction, message):
+    with pytest.raises(ValueError, match=message):
         text.keep_head_and_tail(TOY, maxlen, fraction)
 
 
@@ -82,7 +86,7 @@ def test_pad_matches_keras(padding):
 
 
 def test_pad_rejects_long_sequences_and_unknown_padding():
-    with pytest.raises(ValueError, match="4 tokens"):
+    with pytest.raises(ValueError, match=r"sequences\[2\] has 4 tokens, more than length=3"):
         text.pad(TOY, 3)
     with pytest.raises(ValueError, match="'middle'"):
         text.pad(TOY, 5, "middle")
@@ -108,7 +112,7 @@ def test_length_batches_keep_every_review_once_with_little_padding(lengths, batc
 
 
 def test_length_batches_are_reshuffled_each_epoch_and_reproducible():
-    sequences = [np.ones(5)] * 64
+    sequences = [np.ones(5, dtype=int)] * 64  # token ids are integers
     dataset = text.length_batches(sequences, np.arange(64), 8, seed=3)
     first, second = ([y.numpy().tolist() for _, y in dataset] for _ in range(2))
     assert first != second
@@ -117,9 +121,9 @@ def test_length_batches_are_reshuffled_each_epoch_and_reproducible():
 
 
 def test_length_batches_rejects_empty_reviews_and_bad_labels():
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match=r"sequences\[1\] is empty; .* must be non-empty"):
         text.length_batches([np.array([1]), np.array([], dtype=int)], np.zeros(2), 2, seed=0)
-    with pytest.raises(ValueError, match=r"\(2,\)"):
+    with pytest.raises(ValueError, match=r"labels must have 2 along .*; got shape \(3,\)"):
         text.length_batches(TOY[:2], np.zeros(3), 2, seed=0)
 
 
@@ -171,3 +175,35 @@ def test_pad_cut_and_batch_bigram_rows():
     assert ids.shape == (2, 3, 2) and labels.numpy().tolist() == order[:2].tolist()
     ids, _ = next(iter(text.length_batches(rows, np.arange(3), 8, seed=0)))
     assert ids.shape[-1] == 2
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, text.MAX_ID), min_size=1, max_size=20))
+def test_bigram_codes_are_one_to_one_up_to_the_largest_id(ids):
+    sequence = np.array(ids, dtype=np.int64)  # (length,)
+    codes = text._pair_codes(sequence)  # (length,)
+    assert np.all(codes >= 0) and np.all(codes <= text.MAX_CODE)
+    np.testing.assert_array_equal(codes >> 32, np.concatenate([[0], sequence[:-1]]))
+    np.testing.assert_array_equal(codes & 0xFFFFFFFF, sequence)
+
+
+def test_the_largest_id_passes_through_pad_and_add_bigrams_unchanged():
+    review = np.array([text.MAX_ID, 0, text.MAX_ID])  # (3,) int64
+    np.testing.assert_array_equal(text.pad([review], 4), [[text.MAX_ID, 0, text.MAX_ID, 0]])
+    codes = text.bigram_vocabulary([review], 5, min_count=1)
+    rows = text.add_bigrams([review], codes)[0]  # (3, 2)
+    np.testing.assert_array_equal(rows[:, 0], review)
+    assert rows[:, 1].tolist() == [1, 2, 1] and rows.dtype == np.int32  # (0, MAX) twice
+
+
+@pytest.mark.parametrize("bad", [-1, text.MAX_ID + 1, 3_000_000_000])
+def test_ids_outside_int32_are_refused_not_wrapped(bad):
+    with pytest.raises(ValueError, match=r"sequences\[1\] must hold values in \[0, 2147483647\]"):
+        text.pad([np.array([1]), np.array([2, bad])], 3)
+
+
+def test_labels_keep_their_dtype():
+    (_, fit_labels), _ = text.train_validation_split(["a", "b", "c"], np.arange(3), 1)
+    assert fit_labels.dtype == np.arange(3).dtype
+    _, labels = next(iter(text.length_batches(TOY, np.array([1, 0, 1]), 4, seed=0)))
+    assert labels.dtype == tf.int64
