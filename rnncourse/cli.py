@@ -21,10 +21,10 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import SplitResult, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import rnncourse
-from rnncourse import data, python_range
+from rnncourse import _checks, data, python_range
 
 Check = tuple[bool, str, str]  # (passed, what was found, how to fix it)
 PACKAGES = (  # (name on PyPI, module to import): what the notebooks import
@@ -43,6 +43,7 @@ PYTHON_FIX = f"install Python {python_range.range_text()}, then make the virtual
 # PLACEHOLDER, as repository.url in _config.yml (tests/test_cli.py keeps them equal).
 REPOSITORY = "https://github.com/course-org/rnn-course"
 BRANCH = "main"
+PLAIN = r"(?!-)(?!.*\.\.)[\w.-]+(?:/[\w.-]+)*"  # a branch or path: no space, no .., no leading -
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"  # in a clone of the repository
 # The notebooks of _toc.yml, in its order (tests/test_cli.py keeps them equal): hub-link knows
 # them without the repository, e.g. after `pip install rnncourse`.
@@ -143,11 +144,14 @@ def _parser() -> argparse.ArgumentParser:
 def _fetch_data(args: argparse.Namespace) -> int:
     """Fetch or import the IMDB data; print where it is, or the error without a traceback."""
     try:
-        if args.source:
+        if args.source is not None and not args.source.strip():
+            raise ValueError("--from is empty: give the path of a .tar.gz archive or of an"
+                             " aclImdb folder, or leave --from out to download the data")
+        if args.source is not None:
             folder = data.import_imdb(args.source, force=args.force)
         else:
             folder = data.fetch_imdb(force=args.force)
-    except data.ImdbDataError as err:
+    except ValueError as err:  # data.ImdbDataError and bad paths say how to fix them
         print(f"error: {err}", file=sys.stderr)
         return 1
     per_split = 2 * data.REVIEWS_PER_FOLDER
@@ -165,8 +169,9 @@ def hub_link(hub: str, path: str = "notebooks", repo: str = REPOSITORY,
     ``urlpath`` opens ``path`` inside it in JupyterLab.
     """
     base, folder = _hub_base(hub), clone_folder(repo)
-    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)*", branch) or branch.startswith("-") or ".." in branch:
-        raise ValueError(f"--branch {branch!r} is not a plain branch name (letters, digits, ._-/)")
+    branch = _checks.matches("--branch", branch, PLAIN,
+                             "a plain branch name (letters, digits, ._-/)")
+    path = _checks.matches("path", path, PLAIN, "a plain path in the repository, like notebooks")
     query = urlencode({"repo": repo, "branch": branch, "targetPath": folder,
                        "urlpath": f"lab/tree/{folder}/{path}"}, safe="/")
     return f"{base}/hub/user-redirect/git-pull?{query}"
@@ -174,7 +179,7 @@ def hub_link(hub: str, path: str = "notebooks", repo: str = REPOSITORY,
 
 def clone_folder(repo: str) -> str:
     """The folder ``git clone repo`` creates: the URL's last part, without ``.git``."""
-    parts = _plain_url(repo, "--repo", "https://github.com/OWNER/NAME")
+    parts = _checks.url("--repo", repo, "https://github.com/OWNER/NAME")
     folder = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     if not re.fullmatch(r"[\w.-]+", folder) or not folder.strip("."):
         raise ValueError(f"--repo {repo!r} does not end with a repository name; expected a git"
@@ -184,7 +189,7 @@ def clone_folder(repo: str) -> str:
 
 def _hub_base(hub: str) -> str:
     """``hub`` without a trailing ``/`` or ``/hub``: the address that ``/hub/...`` follows."""
-    parts = _plain_url(hub, "--hub", "https://hub.example.edu")
+    parts = _checks.url("--hub", hub, "https://hub.example.edu")
     path = parts.path.rstrip("/").removesuffix("/hub")
     if re.search(r"/(hub|user)(/|$)", path):
         raise ValueError(f"--hub {hub!r} goes past the hub's address; give the part before"
@@ -192,37 +197,10 @@ def _hub_base(hub: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _plain_url(url: str, argument: str, example: str) -> SplitResult:
-    """``url`` split, if it is a plain http(s) address; else a ValueError naming ``argument``."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed [IPv6 address
-        parts, host = None, None
-    if any(char.isspace() or not char.isprintable() for char in url):
-        problem = "contains a space, a line break or another invisible character"
-    elif parts is None or parts.scheme not in ("https", "http") or not host:
-        problem = "is not an https:// (or http://) address with a host name"
-    elif not _valid_port(parts):
-        problem = "has an invalid port (expected 1 to 65535)"
-    elif parts.username is not None or parts.password is not None:
-        problem = "contains a user name or password, which a shared link must not"
-    elif "?" in url or "#" in url:
-        problem = "has a query (?...) or a fragment (#...)"
-    else:
-        return parts
-    raise ValueError(f"{argument} {url!r} {problem}; expected an address like {example}")
-
-
-def _valid_port(parts: SplitResult) -> bool:
-    try:
-        return parts.port != 0  # None when there is no port; ValueError when out of range
-    except ValueError:
-        return False
-
-
 def find_notebook(name: str, names: Sequence[str] = NOTEBOOK_NAMES) -> str:
     """``notebooks/NAME.ipynb`` for a notebook name or the unique start of one."""
+    _checks.instance("--notebook", name, (str, os.PathLike), "a notebook name, e.g. 02d")
+    names = _checks.items("names", names, str, "a notebook name (a str)")
     stem = Path(name).name.removesuffix(".ipynb").removesuffix(".md")
     matches = [known for known in names if known == stem] or \
         [known for known in names if known.startswith(stem)]
@@ -235,7 +213,7 @@ def find_notebook(name: str, names: Sequence[str] = NOTEBOOK_NAMES) -> str:
 def _hub_link(args: argparse.Namespace) -> int:
     """Print one link (--notebook) or the folder's and every notebook's, each under its name."""
     try:
-        if args.notebook:
+        if args.notebook is not None:
             print(hub_link(args.hub, find_notebook(args.notebook), args.repo, args.branch))
             return 0
         paths = ["notebooks"] + [f"notebooks/{name}.ipynb" for name in NOTEBOOK_NAMES]
@@ -342,9 +320,11 @@ def _check_gpus() -> Check:
 
 
 def _check_imdb() -> Check:
+    """The data load_imdb() would use is there and reads as it would (every review, an archive
+    to its end): a few seconds."""
     try:
-        where = data.describe_imdb()
-    except data.ImdbDataError as err:
+        where = data.describe_imdb(thorough=True)
+    except (ValueError, OSError) as err:  # data.ImdbDataError says how to fix it
         return False, f"IMDB data: {err}", "see the message above"
     if where is None:
         return False, f"IMDB data: not found in {data.data_dir()} and RNNCOURSE_IMDB is not set", \

@@ -305,6 +305,10 @@ BAD_HUBS = [  # (address, what the error says)
     ("https://hub.example.edu:http", "has an invalid port"),
     ("https://hub.example.edu/hub/login", "goes past the hub's address"),
     ("https://hub.example.edu/user/alice/lab", "goes past the hub's address"),
+    ("https://hub<script>.example.edu", "has a host name with characters"),
+    ("https://hub.example.edu\\@evil.example", "contains a user name or password"),
+    ('https://hub.example.edu/"onmouseover=x', "has characters an address cannot hold"),
+    ("https://hub.example.edu/{x}", "has characters an address cannot hold"),
 ]
 
 
@@ -339,8 +343,23 @@ def test_hub_link_rejects_a_repository_that_is_not_an_http_git_url(repo, problem
 
 @pytest.mark.parametrize("branch", ["", "my branch", "-f", "a..b", "main\n"])
 def test_hub_link_rejects_a_bad_branch(branch):
-    with pytest.raises(ValueError, match=r"^--branch .* is not a plain branch name"):
+    with pytest.raises(ValueError, match=r"^--branch must be a plain branch name .*; got '"):
         cli.hub_link(HUB, branch=branch)
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/notebooks", "", "a b", "x?y=1", "x#y"])
+def test_hub_link_rejects_a_path_that_is_not_plain(path):
+    with pytest.raises(ValueError, match=r"^path must be a plain path in the repository"):
+        cli.hub_link(HUB, path)
+
+
+@pytest.mark.parametrize("arguments, name", [
+    ({"hub": None}, "--hub"), ({"hub": HUB, "repo": 3}, "--repo"),
+    ({"hub": HUB, "branch": None}, "--branch"), ({"hub": HUB, "path": None}, "path"),
+])
+def test_hub_link_refuses_what_is_not_a_str(arguments, name):
+    with pytest.raises(TypeError, match=f"^{name} must be .*; got (None|3)$"):
+        cli.hub_link(**arguments)
 
 
 def test_cli_repository_is_the_book_repository(repo):
@@ -393,6 +412,9 @@ def test_hub_link_command_reports_errors_without_traceback(capsys):
     assert cli.main(["hub-link", "--hub", HUB, "--repo", "javascript:alert(1)"]) == 1
     captured = capsys.readouterr()
     assert captured.err.startswith("error: --repo 'javascript:alert(1)'") and not captured.out
+    assert cli.main(["hub-link", "--hub", HUB, "--notebook", ""]) == 1  # not: every notebook
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: --notebook '' matches") and not captured.out
 
 
 def test_hub_link_works_from_an_installed_package(tmp_path, repo):
