@@ -63,14 +63,23 @@ def make_archive(tmp_path: Path, counts=None, extra=(), name="imdb.tar.gz", read
     if edit is not None:
         edit(tree)
     archive = tmp_path / name
-    with tarfile.open(archive, "w:gz") as tar:
-        tar.add(tree, arcname="aclImdb")
+    # The same bytes on every run (no file times, owners or gzip time), so that tests which
+    # damage chosen bytes of it damage the same data each time.
+    with open(archive, "wb") as raw, \
+            gzip.GzipFile(name.removesuffix(".gz"), "wb", fileobj=raw, mtime=0) as packed, \
+            tarfile.open(fileobj=packed, mode="w") as tar:
+        tar.add(tree, arcname="aclImdb", filter=fixed_metadata)
         for member in extra:
             member, payload = member if isinstance(member, tuple) else \
                 (member, b"evil" if member.isfile() else b"")
             member.size = len(payload)
             tar.addfile(member, io.BytesIO(payload) if payload else None)
     return archive
+
+
+def fixed_metadata(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    member.mtime, member.uid, member.gid, member.uname, member.gname = 0, 0, 0, "", ""
+    return member
 
 
 def review(name: str, payload: bytes) -> tuple[tarfile.TarInfo, bytes]:
