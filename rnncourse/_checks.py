@@ -103,8 +103,8 @@ def number(name: str, value, *, low: float | None = None, high: float | None = N
     below = low is not None and (value < low or (value == low and not inclusive[0]))
     above = high is not None and (value > high or (value == high and not inclusive[1]))
     if not np.isfinite(value) or below or above:
-        raise ValueError(f"{name} must be a finite number {_range(low, high, inclusive)}; "
-                         f"got {value!r}")
+        wanted = " ".join(["a finite number", _range(low, high, inclusive)]).rstrip()
+        raise ValueError(f"{name} must be {wanted}; got {value!r}")
     return value
 
 
@@ -420,3 +420,35 @@ def _valid_port(parts: SplitResult) -> bool:
         return parts.port != 0  # None when there is no port; ValueError when out of range
     except ValueError:
         return False
+
+
+# ------------------------------------------------------------------ counts and intervals
+# Added for the statistics helpers (issue #17).
+
+
+def at_least(name: str, value, minimum: int, what: str, why: str = ""):
+    """``value`` (a checked array or list) if it has at least ``minimum`` entries along its
+    first axis; ``what`` names them ("seeds"), ``why`` says what needs them (" for a spread")."""
+    if len(value) < minimum:
+        raise ValueError(f"{name} must have at least {minimum} {what}{why}; got {len(value)}")
+    return value
+
+
+def bounds(name: str, value) -> tuple[float, float]:
+    """``value`` as a ``(low, high)`` pair of finite floats with low <= high (an interval)."""
+    low, high = (float(bound) for bound in array(name, value, axes=("bounds",), shape=(2,)))
+    if low > high:
+        raise ValueError(f"{name} must be (low, high) with low <= high; got ({low!r}, {high!r})")
+    return low, high
+
+
+def flags(name: str, value, axes: Sequence[str], sizes: dict[str, tuple[int, str]]
+          ) -> np.ndarray:
+    """``value`` as a bool array (True/False, or 0/1) checked by :func:`sized`, with at least
+    one entry along its first axis; an empty list is refused as empty (not by the float64
+    dtype NumPy gives it)."""
+    if (isinstance(value, (list, tuple)) and not value) or \
+            (isinstance(value, np.ndarray) and value.size == 0):
+        raise ValueError(f"{name} is empty; it needs at least one entry along its {axes[0]} "
+                         "axis")
+    return sized(name, value, axes, sizes, kind="bool", nonempty=axes[:1])
