@@ -2,7 +2,8 @@
 
 Reference answers: a one-unit case computed by hand with the math module,
 Keras' LSTMCell and LSTM with the same weights loaded, and properties that must
-hold for any shape (hypothesis).
+hold for any shape (hypothesis); for the backward pass, finite differences and
+tf.GradientTape through Keras' LSTM.
 """
 
 import math
@@ -19,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports Tenso
 import keras  # noqa: E402
 
 from rnncourse import lstm_numpy, rnn_numpy  # noqa: E402
+from test_rnn_numpy import FD_RTOL, FD_STEP, numerical_grads, rel_error  # noqa: E402
 
 # Keras runs the same float64 operations (matmuls, add, sigmoid, tanh, products)
 # but may sum in a different order and uses its own sigmoid kernel. Each step adds
@@ -308,3 +310,190 @@ def test_shapes_bounds_and_causality(
     # Causality: the states after step t depend on x_1..x_t only.
     np.testing.assert_array_equal(h, h_long[:, :seq_len])
     np.testing.assert_array_equal(c, c_long[:, :seq_len])
+
+
+# ================================================================ backward pass
+#
+# Reference answers: central finite differences of a linear loss (the helpers of
+# tests/test_rnn_numpy.py: step 1e-6, relative error max|a - n| / max(|a| + |n|), measured
+# ~1e-10 here, so FD_RTOL = 1e-7 is far from both rounding and any bug, which is O(1)),
+# Keras' LSTM under tf.GradientTape in float64, and a one-unit step by hand.
+
+TF_RTOL = 1e-12  # Keras/TensorFlow in float64: the same operations, another summation order
+
+
+def linear_loss(arrays, dh, dh_T=None, dc_T=None):
+    """sum(dh * h) + sum(dh_T * h_T) + sum(dc_T * c_T): its gradients w.r.t. Keras' three
+    outputs (every h_t, the returned h_T and c_T) are dh, dh_T and dc_T."""
+    params = {name: arrays[name] for name in lstm_numpy.PARAM_NAMES}
+    h, c = lstm_numpy.lstm_forward(arrays["x"], params, h0=arrays["h0"], c0=arrays["c0"])
+    loss = np.sum(dh * h)
+    if dh_T is not None:
+        loss += np.sum(dh_T * h[:, -1]) + np.sum(dc_T * c[:, -1])
+    return float(loss)
+
+
+def random_problem(batch_size, seq_len, num_features, num_units, seed):
+    """Parameters with a random bias, x, nonzero h0 and c0, and random dh, dh_T, dc_T."""
+    rng = np.random.default_rng(seed)
+    params = make_params(num_features, num_units, seed)
+    x = rng.normal(size=(batch_size, seq_len, num_features))  # (batch, time, features)
+    h0, c0 = random_states(batch_size, num_units, seed + 1)  # (batch, units) each
+    dh = rng.normal(size=(batch_size, seq_len, num_units))  # (batch, time, units)
+    dh_T, dc_T = rng.normal(size=(2, batch_size, num_units))  # (batch, units) each
+    return params, x, h0, c0, dh, dh_T, dc_T
+
+
+def backward(params, x, h0, c0, dh, dh_T=None, dc_T=None):
+    """lstm_forward(return_gates=True), then lstm_backward, as a learner calls them."""
+    h, c, gates = lstm_numpy.lstm_forward(x, params, h0=h0, c0=c0, return_gates=True)
+    return lstm_numpy.lstm_backward(x, h, c, gates, params, dh, h0=h0, c0=c0, dh_T=dh_T,
+                                    dc_T=dc_T)
+
+
+def test_return_gates_keeps_the_states_and_rebuilds_them():
+    params, x, h0, c0, *_ = random_problem(3, 6, 2, 4, seed=30)
+    h, c, gates = lstm_numpy.lstm_forward(x, params, h0=h0, c0=c0, return_gates=True)
+    h_plain, c_plain = lstm_numpy.lstm_forward(x, params, h0=h0, c0=c0)
+    np.testing.assert_array_equal(h, h_plain)
+    np.testing.assert_array_equal(c, c_plain)
+    i, f, c_tilde, o = np.split(gates, 4, axis=2)  # (batch, time, units) each
+    c_prev = np.concatenate([c0[:, None], c[:, :-1]], axis=1)  # (batch, time, units)
+    np.testing.assert_array_equal(c, f * c_prev + i * c_tilde)
+    np.testing.assert_array_equal(h, o * np.tanh(c))
+    assert np.all((0 < i) & (i < 1) & (0 < f) & (f < 1) & (0 < o) & (o < 1))
+    assert np.all(np.abs(c_tilde) < 1)
+
+
+@pytest.mark.parametrize("case", ["many-to-many", "many-to-one", "final-states", "zero-h0-c0"])
+def test_backward_matches_finite_differences(case):
+    """Every parameter, x, h0 and c0."""
+    params, x, h0, c0, dh, dh_T, dc_T = random_problem(2, 5, 3, 4, seed=31)
+    if case == "many-to-one":
+        dh[:, :-1], dh_T, dc_T = 0.0, None, None
+    elif case == "final-states":
+        dh[:] = 0.0  # only the returned h_T and c_T reach the loss
+    elif case == "zero-h0-c0":
+        h0, c0 = np.zeros_like(h0), np.zeros_like(c0)
+    grads = backward(params, x, None if case == "zero-h0-c0" else h0,
+                     None if case == "zero-h0-c0" else c0, dh, dh_T, dc_T)
+    arrays = dict(params, x=x.copy(), h0=h0.copy(), c0=c0.copy())
+    numeric = numerical_grads(lambda a: linear_loss(a, dh, dh_T, dc_T), arrays)
+    assert list(grads) == ["W_x", "W_h", "b", "x", "h0", "c0"]
+    for name, expected in numeric.items():
+        assert grads[name].shape == expected.shape and grads[name].dtype == np.float64
+        assert rel_error(grads[name], expected) <= FD_RTOL, name
+
+
+def keras_gradients(params, x, h0, c0, dh, dh_T, dc_T):
+    """Gradients of the linear loss through keras.layers.LSTM (float64), by GradientTape."""
+    import tensorflow as tf
+
+    _, seq_len, num_features = x.shape
+    layer = keras.layers.LSTM(params["W_h"].shape[0], return_sequences=True,
+                              return_state=True, dtype="float64")
+    layer(keras.Input(shape=(seq_len, num_features), dtype="float64"))  # builds the weights
+    layer.set_weights([params[name] for name in lstm_numpy.PARAM_NAMES])
+    x_var, h0_var, c0_var = tf.Variable(x), tf.Variable(h0), tf.Variable(c0)
+    with tf.GradientTape() as tape:
+        h, h_last, c_last = layer(x_var, initial_state=[h0_var, c0_var])
+        loss = tf.reduce_sum(dh * h) + tf.reduce_sum(dh_T * h_last) + tf.reduce_sum(dc_T * c_last)
+    sources = [w.value for w in layer.trainable_weights] + [x_var, h0_var, c0_var]
+    names = list(lstm_numpy.PARAM_NAMES) + ["x", "h0", "c0"]
+    return {name: grad.numpy() for name, grad in zip(names, tape.gradient(loss, sources))}
+
+
+def test_backward_matches_keras_gradient_tape():
+    params, x, h0, c0, dh, dh_T, dc_T = random_problem(3, 12, 3, 5, seed=32)
+    ours = backward(params, x, h0, c0, dh, dh_T, dc_T)
+    theirs = keras_gradients(params, x, h0, c0, dh, dh_T, dc_T)
+    for name in theirs:
+        assert rel_error(ours[name], theirs[name]) <= TF_RTOL, name
+
+
+def test_backward_by_hand_one_step():
+    """tiny_params, one step from h0 = 0.3, c0 = -0.7, loss = h_1: the chain rule in floats."""
+    x_value, h_prev, c_prev = 1.5, 0.3, -0.7
+    i = sigmoid(0.5 * x_value + 0.1 * h_prev + 0.0)
+    f = sigmoid(-0.3 * x_value + 0.4 * h_prev + 1.0)
+    c_tilde = math.tanh(0.8 * x_value - 0.6 * h_prev - 0.2)
+    o = sigmoid(0.2 * x_value + 0.3 * h_prev + 0.1)
+    tanh_c = math.tanh(f * c_prev + i * c_tilde)
+    dc = o * (1 - tanh_c**2)  # dh_1/dc_1
+    db = [dc * c_tilde * i * (1 - i), dc * c_prev * f * (1 - f),
+          dc * i * (1 - c_tilde**2), tanh_c * o * (1 - o)]  # blocks i, f, c, o
+    x, h0, c0 = np.array([[[x_value]]]), np.array([[h_prev]]), np.array([[c_prev]])
+    grads = backward(tiny_params(), x, h0, c0, np.ones((1, 1, 1)))
+    np.testing.assert_allclose(grads["b"], db, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(grads["W_x"][0], np.multiply(x_value, db), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(grads["W_h"][0], np.multiply(h_prev, db), rtol=0, atol=1e-15)
+    assert grads["x"][0, 0, 0] == pytest.approx(np.dot(db, [0.5, -0.3, 0.8, 0.2]), abs=1e-15)
+    assert grads["h0"][0, 0] == pytest.approx(np.dot(db, [0.1, 0.4, -0.6, 0.3]), abs=1e-15)
+    assert grads["c0"][0, 0] == pytest.approx(dc * f, abs=1e-15)
+
+
+def test_backward_checks_its_arguments_once_not_at_every_step(monkeypatch):
+    checked = []
+    sized = lstm_numpy._checks.sized
+    monkeypatch.setattr(lstm_numpy._checks, "sized",
+                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
+                                                                                    **kwargs))
+    for seq_len in (1, 40):
+        params, x, h0, c0, dh, dh_T, dc_T = random_problem(2, seq_len, 3, 4, seed=33)
+        h, c, gates = lstm_numpy.lstm_forward(x, params, h0=h0, c0=c0, return_gates=True)
+        checked.clear()
+        lstm_numpy.lstm_backward(x, h, c, gates, params, dh, h0, c0, dh_T, dc_T)
+        if seq_len == 1:
+            one_step = list(checked)
+    assert checked == one_step  # the same checks for 40 steps as for one
+
+
+# ---------------------------------------------------------------- backward: properties
+
+
+def directional_error(loss, arrays, grads, seed):
+    """Relative error of sum(grad * v) against central differences of loss along v.
+
+    v is one random direction in all of ``arrays`` at once: two loss evaluations, however
+    many parameters, so a property test can check the whole gradient for any shape.
+    """
+    rng = np.random.default_rng(seed)
+    direction = {name: rng.normal(size=np.shape(value)) for name, value in arrays.items()}
+    moved = [{name: value + sign * FD_STEP * direction[name] for name, value in arrays.items()}
+             for sign in (1, -1)]
+    numeric = (loss(moved[0]) - loss(moved[1])) / (2 * FD_STEP)
+    terms = [grads[name] * direction[name] for name in arrays]
+    scale = sum(np.sum(np.abs(term)) for term in terms)
+    return abs(sum(np.sum(term) for term in terms) - numeric) / scale
+
+
+backward_shapes = dict(
+    batch_size=st.integers(1, 3),
+    seq_len=st.integers(1, 6),
+    num_features=st.integers(1, 3),
+    num_units=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(last_loss_step=st.integers(0, 5), **backward_shapes)
+def test_backward_directional_derivative_linearity_and_causality(
+    last_loss_step, batch_size, seq_len, num_features, num_units, seed
+):
+    params, x, h0, c0, dh, dh_T, dc_T = random_problem(
+        batch_size, seq_len, num_features, num_units, seed)
+    arrays = dict(params, x=x, h0=h0, c0=c0)
+    grads = backward(params, x, h0, c0, dh, dh_T, dc_T)
+    error = directional_error(lambda a: linear_loss(a, dh, dh_T, dc_T), arrays, grads, seed)
+    assert error <= FD_RTOL
+    # Linear in (dh, dh_T, dc_T): the gradients of two losses add up.
+    only_sequence = backward(params, x, h0, c0, dh)
+    only_final = backward(params, x, h0, c0, np.zeros_like(dh), dh_T, dc_T)
+    for name, grad in grads.items():
+        np.testing.assert_allclose(only_sequence[name] + only_final[name], grad,
+                                   rtol=1e-12, atol=1e-14 * np.abs(grad).max(initial=1.0))
+    # Causality: a loss on h_1..h_s sends nothing to the inputs after step s.
+    last = min(last_loss_step, seq_len - 1)
+    dh[:, last + 1:] = 0.0
+    assert not backward(params, x, h0, c0, dh)["x"][:, last + 1:].any()
