@@ -53,6 +53,7 @@ NOTEBOOK_NAMES = (
     "02b_backprop_through_time",
     "02c_vanishing_exploding",
     "02d_numpy_to_keras",
+    "02e_gated_cells",
     "03a_seed_recipes",
     "03b_baselines",
     "03c_fast_training",
