@@ -54,6 +54,7 @@ NOTEBOOK_NAMES = (
     "02c_vanishing_exploding",
     "02d_numpy_to_keras",
     "02e_gated_cells",
+    "02f_long_memory",
     "03a_seed_recipes",
     "03b_baselines",
     "03c_fast_training",
