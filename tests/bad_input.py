@@ -66,6 +66,18 @@ def classify(case: Case) -> tuple[str, str]:
     return "silent", f"returned {str(result)[:80]!r}"
 
 
+def checks_run(monkeypatch, module, call: Callable[[], object]) -> list[str]:
+    """The arguments that ``module``'s entry checks (``_checks.sized``) saw during ``call()``:
+    a loop over time must not check again at every step."""
+    checked, sized = [], module._checks.sized
+    with monkeypatch.context() as patch:
+        patch.setattr(module._checks, "sized",
+                      lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
+                                                                                  **kwargs))
+        call()
+    return checked
+
+
 def all_cases() -> list[Case]:
     """The cases of every tests/test_bad_input_*.py module."""
     here = Path(__file__).resolve().parent

@@ -20,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports Tenso
 import keras  # noqa: E402
 
 from rnncourse import gru_numpy, rnn_numpy  # noqa: E402
+from bad_input import checks_run  # noqa: E402  (tests/bad_input.py)
 from test_lstm_numpy import TF_RTOL, directional_error  # noqa: E402
 from test_rnn_numpy import FD_RTOL, numerical_grads, rel_error  # noqa: E402
 
@@ -178,16 +179,10 @@ def test_sequence_matches_keras_with_initial_state():
 
 def test_forward_checks_its_arguments_once_not_at_every_step(monkeypatch):
     params = gru_numpy.gru_init_params(4, 5, np.random.default_rng(0))
-    checked = []
-    sized = gru_numpy._checks.sized
-    monkeypatch.setattr(gru_numpy._checks, "sized",
-                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
-                                                                                    **kwargs))
-    gru_numpy.gru_forward(np.zeros((2, 1, 4)), params)
-    one_step = list(checked)
-    checked.clear()
-    gru_numpy.gru_forward(np.zeros((2, 40, 4)), params)
-    assert checked == one_step  # the same checks for 40 steps as for one
+    one_step, forty_steps = (
+        checks_run(monkeypatch, gru_numpy, lambda: gru_numpy.gru_forward(np.zeros((2, steps, 4)), params))
+        for steps in (1, 40))
+    assert forty_steps == one_step  # the same checks for 40 steps as for one
 
 
 @settings(max_examples=30, deadline=None)

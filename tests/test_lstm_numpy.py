@@ -20,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports Tenso
 import keras  # noqa: E402
 
 from rnncourse import lstm_numpy, rnn_numpy  # noqa: E402
+from bad_input import checks_run  # noqa: E402  (tests/bad_input.py)
 from test_rnn_numpy import FD_RTOL, FD_STEP, numerical_grads, rel_error  # noqa: E402
 
 # Keras runs the same float64 operations (matmuls, add, sigmoid, tanh, products)
@@ -262,16 +263,10 @@ def test_nan_in_a_weight_is_blamed_on_the_weight():
 
 def test_forward_checks_its_arguments_once_not_at_every_step(monkeypatch):
     params = lstm_numpy.lstm_init_params(4, 5, np.random.default_rng(0))
-    checked = []
-    sized = lstm_numpy._checks.sized
-    monkeypatch.setattr(lstm_numpy._checks, "sized",
-                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
-                                                                                    **kwargs))
-    lstm_numpy.lstm_forward(np.zeros((2, 1, 4)), params)
-    one_step = list(checked)
-    checked.clear()
-    lstm_numpy.lstm_forward(np.zeros((2, 40, 4)), params)
-    assert checked == one_step  # the same checks for 40 steps as for one
+    one_step, forty_steps = (
+        checks_run(monkeypatch, lstm_numpy, lambda: lstm_numpy.lstm_forward(np.zeros((2, steps, 4)), params))
+        for steps in (1, 40))
+    assert forty_steps == one_step  # the same checks for 40 steps as for one
 
 
 # ---------------------------------------------------------------- properties

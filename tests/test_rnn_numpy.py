@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports Tenso
 import keras  # noqa: E402
 
 from rnncourse import rnn_numpy  # noqa: E402
+from bad_input import checks_run  # noqa: E402  (tests/bad_input.py)
 
 # Keras runs the same float64 operations (matmul, add, tanh) but may sum in a
 # different order (oneDNN/Eigen vs NumPy's BLAS). Each step adds a rounding error
@@ -236,16 +237,10 @@ def test_step_uses_one_input_row_for_a_batch_of_states():
 
 def test_forward_checks_its_arguments_once_not_at_every_step(monkeypatch):
     params = rnn_numpy.init_params(4, 5, 2, np.random.default_rng(0))
-    checked = []
-    sized = rnn_numpy._checks.sized
-    monkeypatch.setattr(rnn_numpy._checks, "sized",
-                        lambda name, *args, **kwargs: checked.append(name) or sized(name, *args,
-                                                                                    **kwargs))
-    rnn_numpy.rnn_forward(np.zeros((2, 1, 4)), params)
-    one_step = list(checked)
-    checked.clear()
-    rnn_numpy.rnn_forward(np.zeros((2, 40, 4)), params)
-    assert checked == one_step  # the same checks for 40 steps as for one
+    one_step, forty_steps = (
+        checks_run(monkeypatch, rnn_numpy, lambda: rnn_numpy.rnn_forward(np.zeros((2, steps, 4)), params))
+        for steps in (1, 40))
+    assert forty_steps == one_step  # the same checks for 40 steps as for one
 
 
 # ---------------------------------------------------------------- properties
