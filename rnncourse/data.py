@@ -53,7 +53,12 @@ ARCHIVE_NAME = "aclImdb_v1.tar.gz"  # the downloaded archive, kept in the cache
 KNOWN_ARCHIVES = {ARCHIVE_NAME: IMDB_SHA256, "aclImdb_v1_labeled.tar.gz": LABELED_SHA256}
 REVIEWS_PER_FOLDER = 12_500  # review files (*.txt) in each labeled folder
 LABELED_FOLDERS = ("train/pos", "train/neg", "test/pos", "test/neg")  # under aclImdb/
-EXTRA_FILES = ("README", "imdb.vocab")  # also extracted; unsup/ and feature files are skipped
+# The movie of every review, one URL per line (line i: review i_*.txt), e.g.
+# http://www.imdb.com/title/tt0453418/usercomments; what a validation split holds out whole.
+MOVIE_LISTS = tuple(f"{folder.split('/')[0]}/urls_{folder.split('/')[1]}.txt"
+                    for folder in LABELED_FOLDERS)
+EXTRA_FILES = ("README", "imdb.vocab", *MOVIE_LISTS)  # also extracted; unsup/ etc. are skipped
+MOVIE_URL = re.compile(rb"https?://www\.imdb\.com/title/(tt\d{1,10})/usercomments")
 REVIEW_NAME = re.compile(r"[\w-][\w.-]{0,95}\.txt")  # e.g. 12345_9.txt, at most 100 characters
 # Limits far above the real data (measured on the labeled archive), so that what is not the
 # dataset is refused before it is written: the longest review has 13,704 bytes, imdb.vocab
@@ -122,9 +127,11 @@ def fetch_imdb(
             return _checked(_find_folder(path))
         return _install_archive(path, force, KNOWN_ARCHIVES.get(path.name))
     cached = data_dir() / "aclImdb"
-    if cached.is_dir() and not force:
+    if cached.is_dir() and not force and _has_movie_lists(cached):
         _remove_stale(data_dir())
         return _checked_cache(cached)
+    if cached.is_dir() and not force and not (data_dir() / ARCHIVE_NAME).is_file():
+        _checked_cache(cached)  # made from a local copy by rnncourse 0.2: say how to redo it
     return _install_archive(_download(url, sha256, force), force, sha256)
 
 
@@ -169,7 +176,7 @@ def describe_imdb(source: str | os.PathLike | None = None, *, thorough: bool = F
 
 
 def load_imdb(
-    source: str | os.PathLike | None = None, *, seed: int | None = 0
+    source: str | os.PathLike | None = None, *, seed: int | None = 0, movies: bool = False
 ) -> tuple[Split, Split]:
     """Load the labeled reviews: ``((train_texts, train_labels), (test_texts, test_labels))``.
 
@@ -178,26 +185,43 @@ def load_imdb(
     Each split is shuffled with ``np.random.default_rng(seed)`` (a permutation), so a slice such
     as ``texts[:5000]`` is a random sample of both classes. ``seed=None`` returns the sorted
     order: all negatives, then all positives, by file name; never slice that one.
+    movies: also return each review's movie, ``(texts, labels, movies)`` per split, movies a
+    (25_000,) array of IMDB title ids (str, e.g. "tt0453418") from the dataset's
+    ``urls_*.txt``, in the same order. The test split's movies are not in the training split;
+    a validation split that holds out whole movies (``rnncourse.imdb``) keeps it that way.
     """
     if seed is not None:
         seed = _checks.integer("seed", seed, minimum=0)
+    _checks.instance("movies", movies, bool, "True or False")
     folder = fetch_imdb(source).resolve()  # one version of the cache, even if it is replaced
-    rng = None if seed is None else np.random.default_rng(seed)
-    return _read_split(folder / "train", rng), _read_split(folder / "test", rng)
+    rng, splits = None if seed is None else np.random.default_rng(seed), []
+    for split in ("train", "test"):  # one generator: train's permutation, then test's
+        texts, labels, titles = _read_split(folder / split)
+        order = np.arange(len(labels)) if rng is None else rng.permutation(len(labels))
+        splits.append(([texts[i] for i in order], labels[order], titles[order])[:3 if movies else 2])
+    return splits[0], splits[1]
 
 
-def _read_split(folder: Path, rng: np.random.Generator | None) -> Split:
-    """Texts and labels of ``folder/neg`` and ``folder/pos``, shuffled by ``rng`` if given."""
-    texts, labels = [], []
+def _read_split(folder: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Texts, labels and movie ids of ``folder/neg`` and ``folder/pos``, in file-name order."""
+    texts, labels, titles = [], [], []
     for label, name in ((0, "neg"), (1, "pos")):
         paths = _reviews(folder / name)
+        listed = _movie_ids((folder / f"urls_{name}.txt").read_bytes(), f"{folder}/urls_{name}.txt")
         texts += [_review_text(path.read_bytes(), str(path)) for path in paths]
+        titles += [listed[_review_number(path)] for path in paths]
         labels += [label] * len(paths)
-    labels = np.array(labels, dtype=np.int64)  # (reviews,)
-    if rng is None:
-        return texts, labels
-    order = rng.permutation(len(labels))  # (reviews,)
-    return [texts[i] for i in order], labels[order]
+    return texts, np.array(labels, dtype=np.int64), np.array(titles)  # (reviews,) each
+
+
+def _review_number(path: Path) -> int:
+    """i of a review file i_rating.txt: its line in the movie list."""
+    number = path.name.split("_")[0]
+    if not number.isdigit() or int(number) >= REVIEWS_PER_FOLDER:
+        raise ImdbDataError(f"{path} is not named like a review of the dataset (i_rating.txt,"
+                            f" i from 0 to {REVIEWS_PER_FOLDER - 1:,}), so its movie is unknown."
+                            f" {FIX}")
+    return int(number)
 
 
 def _reviews(folder: Path) -> list[Path]:
@@ -245,7 +269,37 @@ def _checked(folder: Path, origin: Path | None = None) -> Path:
                                     f" real folders inside the dataset. {FIX}")
         found = len(_reviews(folder / name)) if (folder / name).is_dir() else None
         _check_count(where, name, found)
+    for name in MOVIE_LISTS:
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            raise ImdbDataError(f"{where}/{name} is missing or not a plain file: it names the movie"
+                                " of each review, which the validation split needs. (Caches made"
+                                f" by rnncourse 0.2 lack it.) {FIX}")
+        _check_size(str(path), path.stat().st_size, MAX_EXTRA_BYTES)
+        _movie_ids(path.read_bytes(), f"{where}/{name}")
     return folder
+
+
+def _has_movie_lists(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in MOVIE_LISTS)
+
+
+def _movie_ids(content: bytes, where: str) -> list[str]:
+    """The IMDB title ids ("tt0453418") of a movie list, one per review; ImdbDataError unless
+    it has REVIEWS_PER_FOLDER lines, each a movie's user-comments URL."""
+    lines = content.splitlines()
+    if len(lines) != REVIEWS_PER_FOLDER:
+        raise ImdbDataError(f"{where} has {len(lines):,} lines, expected one per review"
+                            f" ({REVIEWS_PER_FOLDER:,}): the file is damaged. {FIX}")
+    ids = []
+    for number, line in enumerate(lines, start=1):
+        found = MOVIE_URL.fullmatch(line.strip())
+        if found is None:
+            raise ImdbDataError(f"{where}, line {number}: {line[:80]!r} is not an IMDB movie URL"
+                                " like http://www.imdb.com/title/tt0453418/usercomments: the file"
+                                f" is damaged. {FIX}")
+        ids.append(found.group(1).decode())
+    return ids
 
 
 def _check_count(where: str, name: str, found: int | None) -> None:
@@ -272,7 +326,7 @@ def _verified(folder: Path, thorough: bool) -> Path:
     """``folder`` checked; with ``thorough``, every review read and checked as well."""
     _checked(folder)
     for split in ("train", "test") if thorough else ():
-        _read_split(folder / split, None)
+        _read_split(folder / split)
     return folder
 
 
@@ -294,8 +348,8 @@ def _install_archive(archive: Path, force: bool, expected: str | None) -> Path:
     digest, cached = _sha256(archive), data_dir() / "aclImdb"
     _check_digest(archive, digest, expected)
     marker = f"archive-sha256 {digest}"
-    if _marker(cached) == marker and not force:
-        return _checked_cache(cached)
+    if _marker(cached) == marker and not force and _has_movie_lists(cached):
+        return _checked_cache(cached)  # (rnncourse 0.2 extracted no movie lists: again)
     print(f"Checking every byte of {archive}, then extracting it into {cached} (once; about"
           " half a minute)...", flush=True)
     _read_archive(archive, digest)  # every member checked before anything is written
@@ -378,14 +432,15 @@ def _wanted(member: tarfile.TarInfo, archive: Path, seen: dict[str, set]) -> str
     else:
         return None
     _check_size(f"{archive}: member {member.name!r}", member.size, limit)
-    if parts[-1] in seen[folder]:
+    group, item = ("", name) if name in EXTRA_FILES else (folder, parts[-1])
+    if item in seen[group]:
         _refuse(archive, member, "is in the archive twice")
-    if folder and len(seen[folder]) == REVIEWS_PER_FOLDER:
+    if group and len(seen[group]) == REVIEWS_PER_FOLDER:
         raise ImdbDataError(
             f"{archive}: aclImdb/{folder} holds more than {REVIEWS_PER_FOLDER:,} reviews (*.txt),"
             f" e.g. {member.name!r}: this is not the labeled IMDB dataset. {FIX}"
         )
-    seen[folder].add(parts[-1])
+    seen[group].add(item)
     return name
 
 
@@ -399,7 +454,9 @@ def _refuse(archive: Path, member: tarfile.TarInfo, problem: str) -> None:
 
 def _content(tar: tarfile.TarFile, member: tarfile.TarInfo, name: str, archive: Path) -> bytes:
     content = tar.extractfile(member).read()
-    if name not in EXTRA_FILES:
+    if name in MOVIE_LISTS:
+        _movie_ids(content, f"{archive}: member {member.name!r}")
+    elif name not in EXTRA_FILES:
         _review_text(content, f"{archive}: member {member.name!r}")
     return content
 
@@ -525,7 +582,10 @@ def _copy(folder: Path, target: Path) -> None:
         if not stat.S_ISREG(info.st_mode):
             raise ImdbDataError(f"{path} is {_kind(info.st_mode)}, not a plain file. {FIX}")
         _check_size(str(path), info.st_size, MAX_EXTRA_BYTES)
-        _write(target / path.name, path.read_bytes())
+        content = path.read_bytes()
+        if path.name.startswith("urls_"):
+            _movie_ids(content, str(path))
+        _write(target / path.relative_to(folder), content)
 
 
 def _download(url: str, sha256: str, force: bool) -> Path:

@@ -38,6 +38,9 @@ def archive(tmp_path) -> Path:
         (folder / name).mkdir(parents=True)
         for i in range(PER_FOLDER):
             (folder / name / f"{i}_5.txt").write_text(f"{name} review {i}")
+        split, kind = name.split("/")  # one movie per review
+        (folder / split / f"urls_{kind}.txt").write_text("".join(
+            f"http://www.imdb.com/title/tt{i:07d}/usercomments\n" for i in range(PER_FOLDER)))
     with tarfile.open(tmp_path / "imdb.tar.gz", "w:gz") as tar:
         tar.add(folder, arcname="aclImdb")
     return tmp_path / "imdb.tar.gz"
