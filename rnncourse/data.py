@@ -198,7 +198,8 @@ def load_imdb(
     for split in ("train", "test"):  # one generator: train's permutation, then test's
         texts, labels, titles = _read_split(folder / split)
         order = np.arange(len(labels)) if rng is None else rng.permutation(len(labels))
-        splits.append(([texts[i] for i in order], labels[order], titles[order])[:3 if movies else 2])
+        split = ([texts[i] for i in order], labels[order], titles[order])
+        splits.append(split if movies else split[:2])
     return splits[0], splits[1]
 
 

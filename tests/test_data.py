@@ -720,7 +720,7 @@ def test_movies_follow_their_reviews_through_the_shuffle(tmp_path):
 
 
 @pytest.mark.parametrize(("damage", "expected"), [
-    (lambda urls: urls.write_text(urls.read_text() + "http://www.imdb.com/title/tt1/usercomments\n"),
+    (lambda urls: urls.write_text(urls.read_text() + "http://www.imdb.com/title/tt1/usercomments"),
      r"urls_pos.txt'? has 4 lines, expected one per review \(3\)"),
     (lambda urls: urls.write_text(urls.read_text().replace("imdb.com/title", "example.com", 1)),
      r"urls_pos.txt'?, line 1: .* is not an IMDB movie URL"),
