@@ -13,6 +13,7 @@ intervals that overlap. Every comparison word comes from :func:`verdict`.
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -180,6 +181,40 @@ def over_seeds(values, level=0.95) -> Spread:
     n, mean, sd = len(values), float(values.mean()), float(values.std(ddof=1))
     half = float(stats.t.ppf((1 + level) / 2, n - 1)) * sd / math.sqrt(n)
     return Spread(mean, sd, mean - half, mean + half, level, n)
+
+
+class SeededVerdict(NamedTuple):
+    """What :func:`forecasters_over_seeds` finds: the ``verdict`` on a, the ``spread`` of the
+    per-seed mean loss differences (None without seeds) and each seed's ``tests``."""
+    verdict: str
+    spread: Spread | None
+    tests: list
+
+
+def forecasters_over_seeds(losses_a, losses_b, level=0.95, horizon=1) -> SeededVerdict:
+    """Forecaster a against b when one of them (or both) was trained once per seed.
+
+    losses_a, losses_b: (time,) per-step losses of a forecast that no seed changes (a
+    baseline), or (seeds, time), one row per seed; rows are paired seed by seed, and a
+    (time,) side is compared with every row of the other. The verdict is "better" or
+    "worse" only when the t interval of the per-seed mean loss differences (over_seeds)
+    and the Diebold-Mariano test of every seed (paired_forecasters) all give that word;
+    otherwise "no clear difference". With no seeds on either side: the one test's word.
+    """
+    rows_a = np.atleast_2d(_checks.values("losses_a", losses_a))  # (seeds or 1, time)
+    rows_b = np.atleast_2d(_checks.values("losses_b", losses_b))  # (seeds or 1, time)
+    if rows_a.ndim != 2 or rows_b.ndim != 2 or 1 < len(rows_a) != len(rows_b) > 1:
+        raise ValueError(f"losses_a and losses_b must be (time,) or (seeds, time) with the same"
+                         f" seeds; got shapes {np.shape(losses_a)} and {np.shape(losses_b)}")
+    pairs = zip(*np.broadcast_arrays(rows_a, rows_b)) if rows_a.shape[1] == rows_b.shape[1] \
+        else [(rows_a[0], rows_b[0])]  # paired_forecasters names the mismatch
+    tests = [paired_forecasters(a, b, level=level, horizon=horizon) for a, b in pairs]
+    if len(rows_a) == len(rows_b) == 1:
+        return SeededVerdict(tests[0].verdict, None, tests)
+    spread = over_seeds(rows_a.mean(axis=1) - rows_b.mean(axis=1), level=level)  # (seeds,)
+    word = verdict(spread.mean, interval=(spread.low, spread.high), level=level, better="lower")
+    agree = all(test.verdict == word for test in tests)
+    return SeededVerdict(word if agree else "no clear difference", spread, tests)
 
 
 def _correctness(name, value, sizes):

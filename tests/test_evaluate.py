@@ -330,3 +330,30 @@ def test_verdict(difference, evidence, better, word):
 def test_verdict_at_another_level():
     assert evaluate.verdict(0.01, p_value=0.03, level=0.99) == "no clear difference"
     assert evaluate.verdict(0.01, p_value=0.03, level=0.9) == "better"
+
+
+def test_forecasters_over_seeds_needs_the_interval_and_every_seed_to_agree():
+    rng = np.random.default_rng(0)
+    baseline = rng.exponential(1.0, 200)  # (time,) losses of a forecast no seed changes
+    clearly = np.stack([baseline * 0.5 + rng.exponential(0.05, 200) for _ in range(3)])
+    found = evaluate.forecasters_over_seeds(clearly, baseline)
+    assert found.verdict == "better" and len(found.tests) == 3 and found.spread.n == 3
+    assert all(test.verdict == "better" for test in found.tests)
+    gaps = clearly.mean(axis=1) - baseline.mean()  # (seeds,)
+    assert found.spread == evaluate.over_seeds(gaps)
+    assert found.tests[1] == evaluate.paired_forecasters(clearly[1], baseline)
+    assert evaluate.forecasters_over_seeds(baseline, clearly).verdict == "worse"
+    mixed = clearly.copy()
+    mixed[2] = baseline  # one seed no better than the baseline: its test says so
+    assert evaluate.forecasters_over_seeds(mixed, baseline).verdict == "no clear difference"
+    alone = evaluate.forecasters_over_seeds(clearly[0], baseline)  # no seeds: the one test
+    assert alone.spread is None and alone.verdict == alone.tests[0].verdict == "better"
+    word, spread, tests = evaluate.forecasters_over_seeds(clearly, clearly[::-1])  # unpacks
+    assert len(tests) == 3 and spread.n == 3
+
+
+def test_forecasters_over_seeds_refuses_unpaired_seeds():
+    with pytest.raises(ValueError, match=r"same seeds; got shapes \(2, 10\) and \(3, 10\)"):
+        evaluate.forecasters_over_seeds(np.ones((2, 10)), np.ones((3, 10)))
+    with pytest.raises(ValueError, match="losses_b"):
+        evaluate.forecasters_over_seeds(np.ones((2, 10)), np.ones(9))
