@@ -22,10 +22,13 @@ RATE = {"low": 0, "high": 1, "inclusive": (True, False)}  # a dropout rate: in [
 class MaskedGlobalMaxPooling1D(keras.layers.Layer):
     """Max over time of (batch, time, units) -> (batch, units), skipping masked steps.
 
-    Keras' GlobalMaxPooling1D ignores the mask, so the zeros a masked recurrent layer outputs
-    at padded steps would enter the maximum, and a review's prediction would depend on how
-    much padding its batch happens to have. A row whose every step is masked (an empty
-    review) gives zeros: defined, where a maximum over no steps is not.
+    Keras' GlobalMaxPooling1D ignores the mask, so whatever the layer before it outputs at
+    padded steps enters the maximum. A masked ``Bidirectional`` recurrent layer outputs zeros
+    there, so with it a review's prediction would depend on how much padding its batch
+    happens to have. (A plain masked GRU or LSTM with ``return_sequences=True`` outputs
+    something else at a padded step: it carries its state through unchanged, repeating the
+    last real state.) A row whose every step is masked (an empty review) gives zeros:
+    defined, where a maximum over no steps is not.
     """
 
     def __init__(self, **kwargs):
@@ -54,8 +57,8 @@ class ConvolutionShortener(keras.layers.Layer):
 
     inputs (batch, time, dim) -> (batch, ceil(time / pool_size), filters), with the mask pooled
     the same way (a pooled step is real if any of its steps is). Padded steps are zeroed before
-    and after the convolution, so, as for a masked recurrent layer, a review gives the same
-    output whatever the padding of its batch.
+    and after the convolution, so a review's real steps get the same output whatever the
+    padding of its batch, as they do from a masked recurrent layer.
     """
 
     def __init__(self, filters: int, kernel_size: int = 3, pool_size: int = 4, **kwargs):

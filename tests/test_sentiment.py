@@ -56,6 +56,21 @@ def test_masked_max_pooling_gives_the_same_output_with_any_padding():
     np.testing.assert_allclose(model(review), model(padded), atol=1e-6)
 
 
+def test_what_masked_recurrent_layers_output_at_padded_steps():
+    """The Keras behaviour MaskedGlobalMaxPooling1D's docstring describes: zeros inside
+    Bidirectional, the last real state repeated by a plain GRU or LSTM."""
+    keras.utils.set_random_seed(0)
+    ids = text.pad([np.array([3, 4, 5])], 6)  # (1, 6): three tokens, three padded steps
+    embedding = keras.layers.Embedding(10, 4, mask_zero=True)
+    vectors, mask = embedding(ids), embedding.compute_mask(ids)  # (1, 6, 4), (1, 6)
+    both = keras.layers.Bidirectional(keras.layers.GRU(3, return_sequences=True))
+    np.testing.assert_array_equal(both(vectors, mask=mask)[0, 3:], np.zeros((3, 6)))
+    for plain in (keras.layers.GRU(3, return_sequences=True),
+                  keras.layers.LSTM(3, return_sequences=True)):
+        states = np.asarray(plain(vectors, mask=mask)[0])  # (6, 3)
+        assert np.abs(states[2]).min() > 0  # a real state, not zeros
+        np.testing.assert_array_equal(states[3:], np.tile(states[2], (3, 1)))
+
 
 def test_pooled_classifier_shapes_and_parameter_count():
     model = sentiment.pooled_classifier(vocab_size=50, embedding_dim=6, num_units=5)
