@@ -1,4 +1,4 @@
-"""Text helpers for the IMDB chapter: clean, cut, split and batch reviews for a recurrent model.
+"""Text helpers for the IMDB chapter: clean, cut and batch reviews for a recurrent model.
 
     from rnncourse import text
     vectorizer = keras.layers.TextVectorization(max_tokens=20_000, standardize=text.standardize)
@@ -59,22 +59,6 @@ def _tensor(texts):
 def _sequences(sequences, trailing=ROWS, **checks) -> list[np.ndarray]:
     """`sequences`, checked: a list of arrays of token ids (see `_checks.ragged`)."""
     return _checks.ragged("sequences", sequences, trailing=trailing, low=0, high=MAX_ID, **checks)
-
-
-def train_validation_split(
-    texts: Sequence[str], labels: np.ndarray, num_validation: int
-) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
-    """The last `num_validation` reviews of a shuffled training split become the validation set.
-
-    labels: (reviews,). Returns ((train_texts, train_labels), (validation_texts,
-    validation_labels)). `load_imdb` shuffles each split, so the last reviews are a random sample.
-    """
-    texts = _checks.items("texts", texts, str, "a review (a str)", min_items=2)
-    labels = _checks.as_given("labels", labels, axes=("reviews",), shape=(len(texts),))
-    num_validation = _checks.integer("num_validation", num_validation, minimum=1,
-                                     maximum=len(texts) - 1)
-    cut = len(texts) - num_validation
-    return (list(texts[:cut]), labels[:cut]), (list(texts[cut:]), labels[cut:])
 
 
 def to_sequences(vectorizer: keras.layers.TextVectorization, texts: Sequence[str],

@@ -86,28 +86,6 @@ CASES = [
         ("texts=[['a'], ['b', 'c']]", lambda: text.standardize([["a"], ["b", "c"]])),
         ("texts=object()", lambda: text.standardize(object())),
     ]),
-    *cases("text", "train_validation_split", "texts", [
-        ("texts='abcdef'", lambda: text.train_validation_split("abcdef", np.zeros(6), 2)),
-        ("texts=['a', 3, 'c']",
-         lambda: text.train_validation_split(["a", 3, "c"], np.zeros(3), 1)),
-        ("texts=['a'] (one review)", lambda: text.train_validation_split(["a"], np.zeros(1), 1)),
-        ("texts=None", lambda: text.train_validation_split(None, np.zeros(3), 1)),
-    ]),
-    *cases("text", "train_validation_split", "labels", [
-        ("labels of 4 for 3 texts",
-         lambda: text.train_validation_split(["a"] * 3, np.zeros(4), 1)),
-        ("labels=None", lambda: text.train_validation_split(["a"] * 3, None, 1)),
-        ("labels 2-D", lambda: text.train_validation_split(["a"] * 3, np.zeros((3, 1)), 1)),
-        ("labels complex", lambda: text.train_validation_split(["a"] * 3, np.ones(3) * 1j, 1)),
-        ("labels=['pos', 'neg', 'pos']",
-         lambda: text.train_validation_split(["a"] * 3, ["pos", "neg", "pos"], 1)),
-        ("labels with NaN", lambda: text.train_validation_split(["a"] * 3, [0, np.nan, 1], 1)),
-    ]),
-    *cases("text", "train_validation_split", "num_validation", [
-        (f"num_validation={n!r}",
-         lambda n=n: text.train_validation_split(["a"] * 3, np.zeros(3), n))
-        for n in (0, 3, -1, 1.5, "1", True)
-    ]),
     *cases("text", "to_sequences", "vectorizer", [
         ("vectorizer=None", lambda: text.to_sequences(None, ["a b"])),
         ("vectorizer=str.split", lambda: text.to_sequences(str.split, ["a b"])),

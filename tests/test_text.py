@@ -31,25 +31,6 @@ def test_standardize_keeps_shape():
     assert text.standardize(batch).shape == (1, 2)
 
 
-def test_train_validation_split_holds_out_the_last_reviews():
-    texts, labels = [f"review {i}" for i in range(10)], np.arange(10)
-    (fit_texts, fit_labels), (val_texts, val_labels) = text.train_validation_split(texts, labels, 3)
-    assert fit_texts == texts[:7] and val_texts == texts[7:]
-    np.testing.assert_array_equal(fit_labels, np.arange(7))
-    np.testing.assert_array_equal(val_labels, [7, 8, 9])
-
-
-@pytest.mark.parametrize("num_validation", [0, 10, -1])
-def test_train_validation_split_rejects_bad_sizes(num_validation):
-    with pytest.raises(ValueError, match="num_validation"):
-        text.train_validation_split(["a"] * 10, np.zeros(10), num_validation)
-
-
-def test_train_validation_split_rejects_mismatched_labels():
-    with pytest.raises(ValueError, match=r"labels must have 3 along .*; got shape \(4,\)"):
-        text.train_validation_split(["a", "b", "c"], np.zeros(4), 1)
-
-
 @pytest.mark.parametrize("ragged", [False, True])
 def test_to_sequences_matches_the_vectorizer_without_padding(ragged):
     vectorizer = keras.layers.TextVectorization(standardize=text.standardize, ragged=ragged)
@@ -203,7 +184,5 @@ def test_ids_outside_int32_are_refused_not_wrapped(bad):
 
 
 def test_labels_keep_their_dtype():
-    (_, fit_labels), _ = text.train_validation_split(["a", "b", "c"], np.arange(3), 1)
-    assert fit_labels.dtype == np.arange(3).dtype
     _, labels = next(iter(text.length_batches(TOY, np.array([1, 0, 1]), 4, seed=0)))
     assert labels.dtype == tf.int64
