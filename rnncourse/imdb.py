@@ -239,3 +239,22 @@ def train(model: keras.Model, prepared: Prepared, splits: Splits, recipe: Recipe
 def probabilities(model: keras.Model, sequences, batch_size: int = 256) -> np.ndarray:
     """(reviews,) P(positive) of ``model`` for the cut sequences, in their order."""
     return text.predict_in_order(model, sequences, batch_size)
+
+
+def encode(prepared: Prepared, recipe: Recipe, texts) -> list:
+    """New texts (a list of str: a review of your own, or a set ``prepare`` was not given) as
+    ``prepare`` makes its sets: token ids of prepared's vectorizer, bigram ids if it has
+    bigrams, cut to the first and last recipe.maxlen / 2 tokens."""
+    _checks.instance("prepared", prepared, Prepared, "an imdb.Prepared (imdb.prepare())")
+    _checks.instance("recipe", recipe, Recipe, "an imdb.Recipe")
+    sequences = text.to_sequences(prepared.vectorizer, texts)  # it checks texts
+    if prepared.bigrams is not None:
+        sequences = text.add_bigrams(sequences, prepared.bigrams)
+    return text.keep_head_and_tail(sequences, recipe.maxlen)
+
+
+def without_test(splits: Splits) -> Splits:
+    """``splits`` without its test reviews: ``prepare`` then learns and tokenises the fit and
+    validation reviews only, and the test reviews wait for the end (``encode`` them then)."""
+    _checks.instance("splits", splits, Splits, "an imdb.Splits (imdb.load_splits())")
+    return dataclasses.replace(splits, test_texts=[], test_labels=splits.test_labels[:0])

@@ -103,3 +103,28 @@ def test_build_and_train_a_small_recipe(splits):
     assert np.isclose(kept, max(history["val_accuracy"]), atol=1e-6)  # the best epoch's weights
     with pytest.raises(TypeError, match="recipe must be an imdb.Recipe"):
         imdb.build({"maxlen": 8})
+
+
+def test_encode_makes_new_texts_as_prepare_makes_its_sets(splits):
+    recipe = imdb.Recipe(vocab_size=20, maxlen=8, num_bigrams=5)
+    prepared = imdb.prepare(splits, recipe)
+    again = imdb.encode(prepared, recipe, splits.test_texts)
+    assert len(again) == len(prepared.test_seqs)
+    assert all(np.array_equal(a, b) for a, b in zip(again, prepared.test_seqs))
+    plain = imdb.prepare(splits, recipe.replace(num_bigrams=0))
+    mine = imdb.encode(plain, recipe, ["great great movie"])  # shorter than maxlen: not cut
+    assert np.array_equal(mine[0], plain.vectorizer("great great movie").numpy())
+    with pytest.raises(TypeError, match="prepared must be an imdb.Prepared"):
+        imdb.encode(splits, recipe, ["great"])
+
+
+def test_without_test_leaves_the_test_reviews_for_the_end(splits):
+    recipe = imdb.Recipe(vocab_size=20, maxlen=8, num_bigrams=5)
+    full, early = imdb.prepare(splits, recipe), imdb.prepare(imdb.without_test(splits), recipe)
+    assert early.test_seqs == [] and len(splits.test_texts) == 60  # splits itself unchanged
+    assert np.array_equal(early.bigrams, full.bigrams)  # learned on the fit reviews alone
+    assert all(np.array_equal(a, b) for a, b in zip(early.val_seqs, full.val_seqs))
+    late = imdb.encode(early, recipe, splits.test_texts)
+    assert all(np.array_equal(a, b) for a, b in zip(late, full.test_seqs))
+    with pytest.raises(TypeError, match="splits must be an imdb.Splits"):
+        imdb.without_test(splits.fit_texts)
