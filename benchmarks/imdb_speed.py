@@ -1,9 +1,13 @@
 """The IMDB chapter's performance goal, judged under the chapter's protocol (notebook 04a):
 a from-scratch recurrent model with test accuracy >= 0.90 within 300 s on this 2-core CPU.
 
-Usage: `.venv/bin/python benchmarks/imdb_speed.py` (about 15 minutes on a quiet 2-core CPU).
-Needs the IMDB data offline: `RNNCOURSE_IMDB=../shared/datasets/aclImdb_v1_labeled.tar.gz` or
-the cache. Writes rnncourse/records/imdb_speed.json (`records.save`) and prints a table.
+Usage: `.venv/bin/python benchmarks/imdb_speed.py` (about 8 minutes on a quiet 2-core CPU,
+longer on a shared one). Needs the IMDB data offline:
+`RNNCOURSE_IMDB=../shared/datasets/aclImdb_v1_labeled.tar.gz` or the cache. Writes
+rnncourse/records/imdb_speed.json (`records.save`) and prints a table. The record also keeps
+every network's predicted validation labels (a string of 0s and 1s) and the comparison of
+the two recipes on validation, seed by seed (McNemar) and over the seeds, which notebook 04g
+reads.
 
 Everything comes from the course's one recipe, `rnncourse.imdb`: the split (`load_splits`:
 the validation reviews are whole movies held out of the training split), the two recipes
