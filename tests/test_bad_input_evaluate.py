@@ -154,6 +154,21 @@ SEED_CASES = [
     Case(E, "over_seeds(level=-0.5)", "level", lambda: evaluate.over_seeds(SEEDS, level=-0.5)),
 ]
 
+SEEDED_CASES = [
+    Case(E, "forecasters_over_seeds(2 seeds against 3)", "losses_a",
+         lambda: evaluate.forecasters_over_seeds(np.tile(LOSSES, (2, 1)), np.tile(LOSSES, (3, 1)))),
+    Case(E, "forecasters_over_seeds(losses_b shorter)", "losses_b",
+         lambda: evaluate.forecasters_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES[:5])),
+    Case(E, "forecasters_over_seeds(losses_a with NaN)", "losses_a",
+         lambda: evaluate.forecasters_over_seeds(with_value(LOSSES, 3, np.nan), LOSSES)),
+    Case(E, "forecasters_over_seeds(losses_b=None)", "losses_b",
+         lambda: evaluate.forecasters_over_seeds(LOSSES, None)),
+    Case(E, "forecasters_over_seeds(losses_a 3-D)", "losses_a",
+         lambda: evaluate.forecasters_over_seeds(np.ones((2, 2, 8)), LOSSES)),
+    Case(E, "forecasters_over_seeds(level=2)", "level",
+         lambda: evaluate.forecasters_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES, level=2)),
+]
+
 VERDICT_CASES = [
     Case(E, "verdict(no p_value and no interval)", "p_value", lambda: evaluate.verdict(0.01)),
     Case(E, "verdict(both p_value and interval)", "interval",
@@ -188,7 +203,8 @@ VERDICT_CASES = [
          lambda: evaluate.verdict(0.01, interval=(0.0, 0.02), level=5)),
 ]
 
-CASES = ACCURACY_CASES + CLASSIFIER_CASES + FORECASTER_CASES + SEED_CASES + VERDICT_CASES
+CASES = (ACCURACY_CASES + CLASSIFIER_CASES + FORECASTER_CASES + SEED_CASES + SEEDED_CASES
+         + VERDICT_CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -202,7 +218,7 @@ def test_the_suite_covers_every_public_function():
     public = [name for name, value in vars(evaluate).items() if callable(value)
               and not name.startswith("_") and not isinstance(value, type)
               and getattr(value, "__module__", "") == evaluate.__name__]
-    assert len(public) == 5, public
+    assert len(public) == 6, public
     for function in public:
         count = sum(case.call.startswith(function + "(") for case in CASES)
         assert count >= 2, f"evaluate.{function} has {count} bad-input cases"
