@@ -6,7 +6,8 @@ and is not empty at k = 0 or k = n::
 
     (p + z²/(2n) ± z sqrt(p (1 - p)/n + z²/(4n²))) / (1 + z²/n)
 
-A paired comparison (:func:`paired_classifiers`, :func:`paired_forecasters`) scores both
+A paired comparison (:func:`paired_classifiers`, :func:`paired_forecasters`,
+:func:`paired_losses`) scores both
 models on the same examples and looks where they differ: far more sensitive than two
 intervals that overlap. Every comparison word comes from :func:`verdict`.
 """
@@ -49,7 +50,7 @@ class Comparison:
     statistic: float
     level: float
     n: int
-    test: str  # "McNemar" or "Diebold-Mariano"
+    test: str  # "McNemar", "Diebold-Mariano" or "paired t"
     quantity: str  # what difference is: "difference" (in accuracy) or "mean loss difference"
 
     def __str__(self) -> str:  # better (McNemar p = 0.003; difference +0.012, 95% CI ...)
@@ -161,12 +162,19 @@ def paired_forecasters(losses_a, losses_b, level=0.95, horizon=1) -> Comparison:
     T, d_mean = len(d), float(d.mean())
     hln = math.sqrt((T + 1 - 2 * h + h * (h - 1) / T) / T)  # Harvey et al. (1997)
     se = math.sqrt(_long_run_variance(d, h) / T) / hln
-    statistic = d_mean / se if se > 0 else 0.0 if d_mean == 0 else math.copysign(math.inf, d_mean)
-    p_value = float(2 * stats.t.sf(abs(statistic), T - 1))
-    half = float(stats.t.ppf((1 + level) / 2, T - 1)) * se
-    return Comparison(verdict(d_mean, p_value=p_value, level=level, better="lower"), d_mean,
-                      d_mean - half, d_mean + half, p_value, statistic, level, T,
-                      "Diebold-Mariano", "mean loss difference")
+    return _t_comparison(d_mean, se, T, level, "Diebold-Mariano")
+
+
+def paired_losses(losses_a, losses_b, level=0.95) -> Comparison:
+    """Model a against model b on the same independent units, by their mean loss (lower wins).
+
+    losses_a, losses_b: (units,) one loss >= 0 per unit, at least 2 units, e.g. each
+    held-out review's bits per character under a language model. The units (reviews) are
+    independent, so this is the paired t-test (scipy.stats.ttest_rel) of the mean difference
+    d = losses_a - losses_b, Student's t with n - 1 degrees of freedom; the interval is its
+    t interval, so it excludes 0 exactly when the test is clear.
+    """
+    return _paired_losses(("losses_a", "losses_b"), losses_a, losses_b, level)
 
 
 def over_seeds(values, level=0.95) -> Spread:
@@ -184,8 +192,9 @@ def over_seeds(values, level=0.95) -> Spread:
 
 
 class SeededVerdict(NamedTuple):
-    """What :func:`forecasters_over_seeds` finds: the ``verdict`` on a, the ``spread`` of the
-    per-seed mean loss differences (None without seeds) and each seed's ``tests``."""
+    """What :func:`forecasters_over_seeds` (or :func:`losses_over_seeds`) finds: the
+    ``verdict`` on a, the ``spread`` of the per-seed mean loss differences (None without
+    seeds) and each seed's ``tests``."""
     verdict: str
     spread: Spread | None
     tests: list
@@ -201,20 +210,64 @@ def forecasters_over_seeds(losses_a, losses_b, level=0.95, horizon=1) -> SeededV
     and the Diebold-Mariano test of every seed (paired_forecasters) all give that word;
     otherwise "no clear difference". With no seeds on either side: the one test's word.
     """
-    rows_a = np.atleast_2d(_checks.values("losses_a", losses_a))  # (seeds or 1, time)
-    rows_b = np.atleast_2d(_checks.values("losses_b", losses_b))  # (seeds or 1, time)
+    return _seeded(("losses_a", "losses_b"), losses_a, losses_b, level, "time",
+                   lambda a, b: paired_forecasters(a, b, level=level, horizon=horizon))
+
+
+def losses_over_seeds(losses_a_by_seed, losses_b_by_seed, level=0.95) -> SeededVerdict:
+    """Model a against b on independent units (reviews) when one of them (or both) was
+    trained once per seed: the rule of :func:`forecasters_over_seeds`, with
+    :func:`paired_losses` as each seed's test.
+
+    losses_a_by_seed, losses_b_by_seed: (units,) per-unit losses of a model that no seed
+    changes (a baseline), or (seeds, units), one row per seed, paired seed by seed.
+    """
+    names = ("losses_a_by_seed", "losses_b_by_seed")
+    return _seeded(names, losses_a_by_seed, losses_b_by_seed, level, "units",
+                   lambda a, b: _paired_losses(names, a, b, level))
+
+
+def _seeded(names, losses_a, losses_b, level, axis, test) -> SeededVerdict:
+    """The over-seeds rule for any paired ``test(row_a, row_b) -> Comparison`` of rows
+    along ``axis``; ``names``: the two arguments' names, for the messages."""
+    rows_a = np.atleast_2d(_checks.values(names[0], losses_a))  # (seeds or 1, axis)
+    rows_b = np.atleast_2d(_checks.values(names[1], losses_b))  # (seeds or 1, axis)
     if rows_a.ndim != 2 or rows_b.ndim != 2 or 1 < len(rows_a) != len(rows_b) > 1:
-        raise ValueError(f"losses_a and losses_b must be (time,) or (seeds, time) with the same"
-                         f" seeds; got shapes {np.shape(losses_a)} and {np.shape(losses_b)}")
+        raise ValueError(f"{names[0]} and {names[1]} must be ({axis},) or (seeds, {axis}) "
+                         f"with the same seeds; got shapes {np.shape(losses_a)} and "
+                         f"{np.shape(losses_b)}")
     pairs = zip(*np.broadcast_arrays(rows_a, rows_b)) if rows_a.shape[1] == rows_b.shape[1] \
-        else [(rows_a[0], rows_b[0])]  # paired_forecasters names the mismatch
-    tests = [paired_forecasters(a, b, level=level, horizon=horizon) for a, b in pairs]
+        else [(rows_a[0], rows_b[0])]  # the paired test names the mismatch
+    tests = [test(a, b) for a, b in pairs]
     if len(rows_a) == len(rows_b) == 1:
         return SeededVerdict(tests[0].verdict, None, tests)
     spread = over_seeds(rows_a.mean(axis=1) - rows_b.mean(axis=1), level=level)  # (seeds,)
     word = verdict(spread.mean, interval=(spread.low, spread.high), level=level, better="lower")
     agree = all(test.verdict == word for test in tests)
     return SeededVerdict(word if agree else "no clear difference", spread, tests)
+
+
+def _paired_losses(names, losses_a, losses_b, level):
+    """:func:`paired_losses`, its arguments named ``names`` in the messages."""
+    sizes = {}
+    loss_a = _checks.within(names[0], _checks.sized(names[0], losses_a, ("units",), sizes), low=0)
+    loss_b = _checks.within(names[1], _checks.sized(names[1], losses_b, ("units",), sizes), low=0)
+    level = _checks.fraction("level", level)
+    _checks.at_least(names[0], loss_a, 2, "units", " for a paired t-test")
+    d = loss_a - loss_b  # (units,)
+    return _t_comparison(float(d.mean()), float(d.std(ddof=1)) / math.sqrt(len(d)), len(d),
+                         level, "paired t")
+
+
+def _t_comparison(d_mean, se, n, level, test) -> Comparison:
+    """The t-test (n - 1 degrees of freedom) of a mean loss difference d_mean with standard
+    error se, its t interval at level and the verdict (lower loss wins)."""
+    statistic = d_mean / se if se > 0 else 0.0 if d_mean == 0 else math.copysign(math.inf, d_mean)
+    p_value = float(2 * stats.t.sf(abs(statistic), n - 1))
+    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * se
+    return Comparison(verdict(d_mean, p_value=p_value, level=level, better="lower"), d_mean,
+                      d_mean - half, d_mean + half, p_value, statistic, level, n, test,
+                      "mean loss difference")
 
 
 def _correctness(name, value, sizes):

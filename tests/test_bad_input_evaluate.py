@@ -169,6 +169,34 @@ SEEDED_CASES = [
          lambda: evaluate.forecasters_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES, level=2)),
 ]
 
+LOSS_CASES = [
+    Case(E, "paired_losses(losses_a with NaN)", "losses_a",
+         lambda: evaluate.paired_losses(with_value(LOSSES, 3, np.nan), LOSSES)),
+    Case(E, "paired_losses(losses_b one review shorter)", "losses_b",
+         lambda: evaluate.paired_losses(LOSSES, LOSSES[:-1])),
+    Case(E, "paired_losses(losses_a negative)", "losses_a",
+         lambda: evaluate.paired_losses(LOSSES - 0.3, LOSSES)),
+    Case(E, "paired_losses(one review)", "losses_a", lambda: evaluate.paired_losses([2.1], [2.0])),
+    Case(E, "paired_losses(losses_a 2-D)", "losses_a",
+         lambda: evaluate.paired_losses(LOSSES.reshape(2, 4), LOSSES.reshape(2, 4))),
+    Case(E, "paired_losses(losses_b=None)", "losses_b",
+         lambda: evaluate.paired_losses(LOSSES, None)),
+    Case(E, "paired_losses(level=1)", "level",
+         lambda: evaluate.paired_losses(LOSSES, LOSSES, level=1)),
+    Case(E, "losses_over_seeds(2 seeds against 3)", "losses_a_by_seed",
+         lambda: evaluate.losses_over_seeds(np.tile(LOSSES, (2, 1)), np.tile(LOSSES, (3, 1)))),
+    Case(E, "losses_over_seeds(losses_b_by_seed shorter)", "losses_b_by_seed",
+         lambda: evaluate.losses_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES[:5])),
+    Case(E, "losses_over_seeds(losses_a_by_seed with inf)", "losses_a_by_seed",
+         lambda: evaluate.losses_over_seeds(with_value(LOSSES, 1, np.inf), LOSSES)),
+    Case(E, "losses_over_seeds(losses_b_by_seed negative)", "losses_b_by_seed",
+         lambda: evaluate.losses_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES - 1)),
+    Case(E, "losses_over_seeds(losses_a_by_seed 3-D)", "losses_a_by_seed",
+         lambda: evaluate.losses_over_seeds(np.ones((2, 2, 8)), LOSSES)),
+    Case(E, "losses_over_seeds(level=0)", "level",
+         lambda: evaluate.losses_over_seeds(np.tile(LOSSES, (2, 1)), LOSSES, level=0)),
+]
+
 VERDICT_CASES = [
     Case(E, "verdict(no p_value and no interval)", "p_value", lambda: evaluate.verdict(0.01)),
     Case(E, "verdict(both p_value and interval)", "interval",
@@ -204,7 +232,7 @@ VERDICT_CASES = [
 ]
 
 CASES = (ACCURACY_CASES + CLASSIFIER_CASES + FORECASTER_CASES + SEED_CASES + SEEDED_CASES
-         + VERDICT_CASES)
+         + LOSS_CASES + VERDICT_CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -218,7 +246,7 @@ def test_the_suite_covers_every_public_function():
     public = [name for name, value in vars(evaluate).items() if callable(value)
               and not name.startswith("_") and not isinstance(value, type)
               and getattr(value, "__module__", "") == evaluate.__name__]
-    assert len(public) == 6, public
+    assert len(public) == 8, public
     for function in public:
         count = sum(case.call.startswith(function + "(") for case in CASES)
         assert count >= 2, f"evaluate.{function} has {count} bad-input cases"

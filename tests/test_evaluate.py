@@ -357,3 +357,69 @@ def test_forecasters_over_seeds_refuses_unpaired_seeds():
         evaluate.forecasters_over_seeds(np.ones((2, 10)), np.ones((3, 10)))
     with pytest.raises(ValueError, match="losses_b"):
         evaluate.forecasters_over_seeds(np.ones((2, 10)), np.ones(9))
+
+
+# ---------------------------------------------------------------- paired_losses
+
+
+def review_losses(reviews, seed, shift=0.0):
+    """Per-review losses (reviews,) of two models, their difference N(shift, 0.3²)."""
+    rng = np.random.default_rng(seed)
+    losses_b = 2.0 + rng.random(reviews)  # bits per character, >= 2
+    return losses_b + shift + 0.3 * rng.standard_normal(reviews), losses_b
+
+
+@pytest.mark.parametrize("reviews, shift, level", [(300, -0.05, 0.95), (40, 0.1, 0.9),
+                                                   (2, 0.0, 0.95), (1000, 0.0, 0.99)])
+def test_paired_losses_is_scipys_paired_t_test(reviews, shift, level):
+    losses_a, losses_b = review_losses(reviews, seed=reviews, shift=shift)
+    result = evaluate.paired_losses(losses_a, losses_b, level=level)
+    reference = stats.ttest_rel(losses_a, losses_b)
+    assert result.statistic == pytest.approx(reference.statistic, rel=1e-10)
+    assert result.p_value == pytest.approx(reference.pvalue, rel=1e-10)
+    interval = reference.confidence_interval(level)
+    np.testing.assert_allclose([result.low, result.high], [interval.low, interval.high],
+                               rtol=1e-10)
+    assert result.difference == pytest.approx(np.mean(losses_a - losses_b), rel=1e-12)
+    assert (result.n, result.level, result.test) == (reviews, level, "paired t")
+    assert result.quantity == "mean loss difference"
+    word = evaluate.verdict(result.difference, p_value=reference.pvalue, level=level,
+                            better="lower")
+    assert result.verdict == word
+
+
+def test_paired_losses_clear_better_worse_and_tie():
+    losses_a, losses_b = review_losses(300, seed=1, shift=-0.1)  # a has lower losses
+    better = evaluate.paired_losses(losses_a, losses_b)
+    assert better.verdict == "better" and better.high < 0 and better.p_value < 1e-6
+    assert evaluate.paired_losses(losses_b, losses_a).verdict == "worse"
+    tie = evaluate.paired_losses(losses_b, losses_b)
+    assert (tie.verdict, tie.difference, tie.p_value) == ("no clear difference", 0.0, 1.0)
+    assert str(better).startswith("better (paired t p < 0.001; mean loss difference -0.09")
+
+
+def test_paired_losses_tiny_case_by_hand():
+    # d = (0.1, 0.3): mean 0.2, sd sqrt(0.02), se 0.1, t = 2 on 1 degree of freedom
+    result = evaluate.paired_losses([1.1, 1.3], [1.0, 1.0])
+    assert result.statistic == pytest.approx(2.0, rel=1e-12)
+    assert result.p_value == pytest.approx(1 - 2 * math.atan(2) / math.pi, rel=1e-12)
+    assert result.high - result.difference == pytest.approx(12.706204736 * 0.1, rel=1e-8)
+
+
+def test_losses_over_seeds_follows_the_forecasters_rule():
+    rng = np.random.default_rng(2)
+    baseline = 2.0 + rng.random(300)  # (reviews,) a baseline no seed changes
+    clearly = np.stack([baseline - 0.2 + 0.1 * rng.standard_normal(300) for _ in range(3)])
+    found = evaluate.losses_over_seeds(clearly, baseline)
+    assert found.verdict == "better" and len(found.tests) == 3
+    assert found.spread == evaluate.over_seeds(clearly.mean(axis=1) - baseline.mean())
+    assert found.tests[2] == evaluate.paired_losses(clearly[2], baseline)
+    assert evaluate.losses_over_seeds(baseline, clearly).verdict == "worse"
+    mixed = clearly.copy()
+    mixed[1] = baseline + 0.01 * rng.standard_normal(300)  # one seed ties the baseline
+    assert evaluate.losses_over_seeds(mixed, baseline).verdict == "no clear difference"
+    alone = evaluate.losses_over_seeds(clearly[0], baseline)
+    assert alone.spread is None and alone.verdict == alone.tests[0].verdict == "better"
+    with pytest.raises(ValueError, match=r"losses_a_by_seed and losses_b_by_seed must be "
+                                         r"\(units,\) or \(seeds, units\)"):
+        evaluate.losses_over_seeds(np.ones((2, 10)), np.ones((3, 10)))
