@@ -89,7 +89,9 @@ def corpus(splits, num_fit: int = FIT_REVIEWS, num_val: int = VAL_REVIEWS,
     """A random sample (seeded) of each split of ``splits`` (``imdb.load_splits()``), encoded.
 
     The validation reviews come from movies held out of the fit reviews (chapter 4's
-    protocol), so held-out text means text about films the model has not read about.
+    protocol), so held-out text means text about films the model has not read about. The
+    fit sample is drawn first, so it is the same whatever ``num_val`` and ``num_test`` are
+    (``num_test=0`` for a notebook that must not read the test reviews).
     """
     rng = np.random.default_rng(_checks.integer("seed", seed, minimum=0))
     parts = []
@@ -97,7 +99,7 @@ def corpus(splits, num_fit: int = FIT_REVIEWS, num_val: int = VAL_REVIEWS,
                                        ("num_val", splits.val_texts, splits.val_labels, num_val),
                                        ("num_test", splits.test_texts, splits.test_labels,
                                         num_test)):
-        count = _checks.integer(name, count, minimum=1, maximum=len(texts))
+        count = _checks.integer(name, count, minimum=0, maximum=len(texts))
         chosen = np.sort(rng.choice(len(texts), size=count, replace=False))
         parts += [[encode(texts[i]) for i in chosen], np.asarray(labels)[chosen]]
     return Corpus(*parts)

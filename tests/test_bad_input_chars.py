@@ -24,8 +24,8 @@ CASES = [
     Case("chars", "stream(reviews='abc')", "reviews", lambda: chars.stream("abc")),
     Case("chars", "stream(reviews=[[1, 2]])", "reviews", lambda: chars.stream([[1, 2]])),
     Case("chars", "corpus(num_fit=3)", "num_fit", lambda: chars.corpus(Splits, num_fit=3)),
-    Case("chars", "corpus(num_test=0)", "num_test",
-         lambda: chars.corpus(Splits, num_fit=1, num_val=1, num_test=0)),
+    Case("chars", "corpus(num_test=-1)", "num_test",
+         lambda: chars.corpus(Splits, num_fit=1, num_val=1, num_test=-1)),
     Case("chars", "corpus(seed=-1)", "seed",
          lambda: chars.corpus(Splits, num_fit=1, num_val=1, num_test=1, seed=-1)),
 ]

@@ -67,3 +67,10 @@ def test_corpus_samples_each_split_without_repeats_and_keeps_labels():
 def test_corpus_refuses_more_reviews_than_a_split_has():
     with pytest.raises(ValueError, match="num_val"):
         chars.corpus(FakeSplits, num_fit=8, num_val=11, num_test=5)
+
+
+def test_the_fit_sample_does_not_depend_on_the_other_sets():
+    full = chars.corpus(FakeSplits, num_fit=8, num_val=4, num_test=5, seed=3)
+    fit_only = chars.corpus(FakeSplits, num_fit=8, num_val=0, num_test=0, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip(full.fit, fit_only.fit))
+    assert fit_only.val == [] and fit_only.test == [] and len(fit_only.test_labels) == 0
