@@ -149,6 +149,37 @@ def examples(dates, formats=TRAINED_FORMATS, seed: int = 0,
     return sources, targets, names
 
 
+@dataclass
+class Dataset:
+    """The chapter's examples, as ``dataset`` makes them: lists of sources (str), targets
+    (ISO dates) and format names per set; ``held_sources`` are the test days again, each
+    written in ``HELD_OUT_FORMAT`` (their targets are ``test_targets``)."""
+    fit_sources: list
+    fit_targets: list
+    fit_formats: list
+    val_sources: list
+    val_targets: list
+    val_formats: list
+    test_sources: list
+    test_targets: list
+    test_formats: list
+    held_sources: list
+
+
+def dataset(num_fit: int = 20_000, seed: int = 0) -> Dataset:
+    """Chapter 7's data, the one recipe: the calendar split by ``split_dates(seed=seed)``,
+    ``num_fit`` fit days drawn from the fit days (seeded), every day written in one trained
+    format (seeds ``seed``, ``seed + 1``, ``seed + 2`` for fit, validation and test), and the
+    test days in the held-out format."""
+    fit_dates, val_dates, test_dates = split_dates(seed=seed)
+    num_fit = _checks.integer("num_fit", num_fit, minimum=1, maximum=len(fit_dates))
+    rng = np.random.default_rng(seed)
+    fit_dates = sorted(rng.choice(fit_dates, num_fit, replace=False))
+    held_sources, _, _ = examples(test_dates, [HELD_OUT_FORMAT])
+    return Dataset(*examples(fit_dates, seed=seed), *examples(val_dates, seed=seed + 1),
+                   *examples(test_dates, seed=seed + 2), held_sources)
+
+
 class Vocabulary:
     """Characters <-> ids: PAD = 0 (fills batches), BOS = 1 (starts a decoder's input),
     EOS = 2 (ends a target), UNKNOWN = 3 (a character not in the vocabulary), then

@@ -88,6 +88,15 @@ CASES = [
         ("ids=[[-1]]", lambda: VOCAB.decode([[-1]])),
         ("ids='abc'", lambda: VOCAB.decode("abc")),
     ]),
+    *cases("dataset", "num_fit", [
+        ("num_fit=0", lambda: dates.dataset(num_fit=0)),
+        ("num_fit=10**6 (more than the fit days)", lambda: dates.dataset(num_fit=10**6)),
+        ("num_fit=2.5", lambda: dates.dataset(num_fit=2.5)),
+    ]),
+    *cases("dataset", "seed", [
+        ("seed=-1", lambda: dates.dataset(num_fit=10, seed=-1)),
+        ("seed='0'", lambda: dates.dataset(num_fit=10, seed="0")),
+    ]),
     *cases("Format.write", "date", [
         ("date='2021-03-03'", lambda: dates.FORMATS[0].write("2021-03-03")),
         ("date=None (informal writer)", lambda: dates.HELD_OUT_FORMAT.write(None)),

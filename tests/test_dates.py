@@ -111,3 +111,19 @@ def test_decode_stops_at_the_first_eos():
     tail = np.array([[vocab.ids["9"], vocab.EOS, vocab.ids["1"]]])
     assert vocab.decode(np.concatenate([ids, tail], axis=1)) == ["2021-03-03"]
     assert vocab.decode([[vocab.ids["1"], vocab.ids["-"]]]) == ["1-"]  # no EOS: all of it
+
+
+def test_dataset_is_the_notebooks_construction():
+    data = dates.dataset(num_fit=500, seed=3)
+    fit_dates, val_dates, test_dates = dates.split_dates(seed=3)
+    rng = np.random.default_rng(3)
+    picked = sorted(rng.choice(fit_dates, 500, replace=False))
+    assert (data.fit_sources, data.fit_targets, data.fit_formats) == \
+        tuple(dates.examples(picked, seed=3))
+    assert (data.val_sources, data.val_targets, data.val_formats) == \
+        tuple(dates.examples(val_dates, seed=4))
+    assert (data.test_sources, data.test_targets, data.test_formats) == \
+        tuple(dates.examples(test_dates, seed=5))
+    assert data.held_sources == dates.examples(test_dates, [dates.HELD_OUT_FORMAT])[0]
+    assert dates.HELD_OUT_FORMAT.name not in set(data.fit_formats) | set(data.val_formats)
+    assert not set(data.fit_targets) & set(data.test_targets)
