@@ -1,4 +1,5 @@
-"""Tests for rnncourse/heatmap.py: one text per word, wrapped lines, colours ordered by weight."""
+"""Tests for rnncourse/heatmap.py: one text per word, wrapped lines, colours ordered by weight;
+the alignment grid holds the weights with source characters on x, output characters on y."""
 
 import matplotlib
 
@@ -8,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnncourse.heatmap import _wrap, text_heatmap  # noqa: E402
+from rnncourse.heatmap import SPACE, _wrap, alignment_heatmap, text_heatmap  # noqa: E402
 
 
 def test_wrap_by_hand():
@@ -56,4 +57,29 @@ def test_all_zero_weights_draw_without_error():
     fig, ax = plt.subplots()
     texts = text_heatmap(ax, ["a", "b"], [0.0, 0.0])
     assert len(texts) == 2
+    plt.close(fig)
+
+
+def test_alignment_heatmap_puts_source_on_x_and_output_on_y():
+    fig, ax = plt.subplots()
+    weights = np.array([[0.0, 0.1, 0.9], [0.6, 0.4, 0.0]])  # (T_out = 2, T_in = 3)
+    image = alignment_heatmap(ax, weights, "a b", ["x", "y"])
+    np.testing.assert_array_equal(image.get_array(), weights)  # row t = output step t
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["a", SPACE, "b"]
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["x", "y"]
+    assert image.get_clim() == (0.0, 1.0)
+    assert ax.get_xlabel() == "source character" and ax.get_ylabel() == "output character"
+    # imshow puts row 0 at the top: the first output character is the top row.
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("weights, message", [
+    (np.ones((3, 2)), r"weights must have 2 along its T_out axis"),
+    (np.full((2, 3), -0.5), r"weights must hold values >= 0"),
+])
+def test_alignment_heatmap_bad_weights(weights, message):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match=message):
+        alignment_heatmap(ax, weights, "abc", "xy")
     plt.close(fig)
