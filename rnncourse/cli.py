@@ -73,6 +73,15 @@ NOTEBOOK_NAMES = (
     "05c_imdb_attention",
     "05d_seq2seq_teacher_forcing",
     "05e_anomaly_detection",
+    "06a_next_character_numpy",
+    "06b_char_baselines",
+    "06c_char_model_keras",
+    "06d_sampling",
+    "06e_conditional_generation",
+    "07a_dates_encoder_decoder",
+    "07b_attention",
+    "07c_beam_search",
+    "07d_dates_rule_based_rival",
 )
 INSTALL_PIN = re.compile(r"rnncourse==([\w.+!-]+)")  # in the install cell that opens each notebook
 ENVIRONMENT_HELP = """\
