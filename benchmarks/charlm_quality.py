@@ -32,7 +32,6 @@ only, to show what more training buys (never on test: it is not a candidate).
 import dataclasses
 import os
 import platform
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -41,22 +40,12 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from rnncourse import chars, charlm, evaluate, imdb, ngram, records  # noqa: E402
+from clock import Clock  # noqa: E402  (benchmarks/clock.py)
 
 SEEDS = (0, 1, 2)  # every variant is trained from each
 MAX_ORDER = 10  # the longest n-gram the baseline may use (as notebook 06b)
 LONGER_FACTOR = 4  # the longer training: this many times the recipe's steps
 VARIANTS = {"carried": charlm.Recipe(), "reset": charlm.Recipe(carry_state=False)}
-
-
-class Clock:
-    """Wall and CPU seconds (this process, all threads) since it was made."""
-
-    def __init__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-
-    def read(self) -> dict:
-        return {"seconds": round(time.perf_counter() - self.wall, 1),
-                "cpu_seconds": round(time.process_time() - self.cpu, 1)}
 
 
 def bpc(scored) -> float:

@@ -38,7 +38,6 @@ validation reviews (whole, and cut to MAX_CHARS characters).
 import dataclasses
 import os
 import platform
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -49,6 +48,7 @@ from scipy import stats  # noqa: E402
 from statsmodels.stats.proportion import confint_proportions_2indep  # noqa: E402
 
 from rnncourse import charlm, chars, evaluate, imdb, records, sampling  # noqa: E402
+from clock import Clock  # noqa: E402  (benchmarks/clock.py)
 
 SEED = 0  # the judge's and the character model's weights, batches, dropout, sampling
 NUM_SAMPLES = 500  # reviews per condition (the notebook draws 150)
@@ -58,17 +58,6 @@ GOAL_SHARE = 0.80  # the issue's goal
 LEVEL = 0.95  # of every interval and test
 LM_RECIPE = charlm.Recipe(conditional=True)  # the chapter's recipe with a label, as 06e
 CONDITIONS = {"positive": 1, "negative": 0, "no label": charlm.NO_LABEL}
-
-
-class Clock:
-    """Wall and CPU seconds (this process, all threads) since it was made."""
-
-    def __init__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-
-    def read(self) -> dict:
-        return {"seconds": round(time.perf_counter() - self.wall, 1),
-                "cpu_seconds": round(time.process_time() - self.cpu, 1)}
 
 
 def interval_entry(interval) -> dict:

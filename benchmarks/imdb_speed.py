@@ -46,7 +46,6 @@ import dataclasses
 import os
 import platform
 import threading
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports TensorFlow
 
@@ -56,6 +55,7 @@ import sklearn  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from rnncourse import evaluate, imdb, records  # noqa: E402
+from clock import Clock  # noqa: E402  (benchmarks/clock.py)
 
 GOAL_ACCURACY, GOAL_SECONDS = 0.90, 300  # the chapter's goal: test accuracy, total seconds
 RECIPES = {  # name -> the recipe, from rnncourse.imdb; nothing else is set here
@@ -89,17 +89,6 @@ class LoadSampler(threading.Thread):
     def run(self):
         while not self.stopped.wait(LOAD_EVERY):
             self.samples.append(os.getloadavg()[0])
-
-
-class Clock:
-    """Wall and CPU seconds (this process, all threads) since it was made."""
-
-    def __init__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-
-    def read(self) -> dict:
-        return {"seconds": round(time.perf_counter() - self.wall, 1),
-                "cpu_seconds": round(time.process_time() - self.cpu, 1)}
 
 
 def labels_text(predictions) -> str:

@@ -78,6 +78,16 @@ def checks_run(monkeypatch, module, call: Callable[[], object]) -> list[str]:
     return checked
 
 
+def uncovered(cases: list[Case], module, exclude: tuple[str, ...] = ()) -> set[str]:
+    """The public functions of ``module`` (defined there, not classes, not in ``exclude``)
+    that no case calls: a test asserts this set is empty."""
+    called = {case.call.split("(")[0] for case in cases}
+    public = {name for name, value in vars(module).items()
+              if callable(value) and not name.startswith("_") and not isinstance(value, type)
+              and getattr(value, "__module__", "") == module.__name__ and name not in exclude}
+    return public - called
+
+
 def all_cases() -> list[Case]:
     """The cases of every tests/test_bad_input_*.py module."""
     here = Path(__file__).resolve().parent

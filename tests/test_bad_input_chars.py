@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from bad_input import Case, classify
+from bad_input import Case, classify, uncovered
 
 from rnncourse import chars
 
@@ -38,8 +38,5 @@ def test_bad_input_is_refused_clearly(case):
 
 
 def test_every_public_function_has_cases():
-    called = {case.call.split("(")[0] for case in CASES}
-    names = {name for name, value in vars(chars).items()
-             if callable(value) and not name.startswith("_")
-             and getattr(value, "__module__", "") == chars.__name__ and name != "Corpus"}
-    assert names <= called, f"no bad-input case for {names - called}"
+    missing = uncovered(CASES, chars)
+    assert not missing, f"no bad-input case for {missing}"

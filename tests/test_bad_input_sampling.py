@@ -11,7 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before keras imports Tenso
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from bad_input import Case, classify  # noqa: E402
+from bad_input import Case, classify, uncovered  # noqa: E402
 
 from rnncourse import sampling  # noqa: E402
 
@@ -129,11 +129,8 @@ def test_bad_input_is_refused_clearly(case):
 
 
 def test_every_public_function_has_cases():
-    called = {case.call.split("(")[0] for case in CASES}
-    names = {name for name, value in vars(sampling).items()
-             if callable(value) and not name.startswith("_")
-             and getattr(value, "__module__", "") == sampling.__name__}
-    assert names <= called, f"no bad-input case for {names - called}"
+    missing = uncovered(CASES, sampling)
+    assert not missing, f"no bad-input case for {missing}"
 
 
 def test_the_loop_checks_its_arguments_once(monkeypatch):
