@@ -7,4 +7,4 @@ Small, hand-written, plain functions. Import the module you need explicitly::
 Nothing runs at import time.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
