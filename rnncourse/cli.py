@@ -82,6 +82,9 @@ NOTEBOOK_NAMES = (
     "07b_attention",
     "07c_beam_search",
     "07d_dates_rule_based_rival",
+    "08a_linear_recurrence_scan",
+    "08b_mingru",
+    "08c_mingru_vs_gru",
 )
 INSTALL_PIN = re.compile(r"rnncourse==([\w.+!-]+)")  # in the install cell that opens each notebook
 ENVIRONMENT_HELP = """\
