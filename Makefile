@@ -133,7 +133,7 @@ test-latest:
 # Notebook run times and memory, then each chapter's performance goal (see benchmarks/).
 # Every benchmark runs even if an earlier one reports a budget exceeded; the exit status is 1 if any did.
 BENCHMARKS := run bptt_speed gated_speed forecast_speed imdb_speed recurrent_dropout_cost \
-  charlm_quality conditional_generation
+  charlm_quality conditional_generation parallel_speed
 bench: venv
 	status=0; for b in $(BENCHMARKS); do $(PY) benchmarks/$$b.py || status=1; done; exit $$status
 
