@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BUDGET_SECONDS = {"default": 180, "imdb": 360}
 # The largest notebook of a chapter outside IMDB also gets the larger budget.
-LARGEST = {"06c_char_model_keras", "08c_mingru_vs_gru"}
+LARGEST = {"06c_char_model_keras", "07b_attention", "08c_mingru_vs_gru"}
 BUDGET_MB = 1536
 CELL_TIMEOUT = 360  # seconds, as execute.timeout in _config.yml
 
